@@ -1,0 +1,1 @@
+"""Stage 5 of the pipeline: run the hidden pytest suites against a submission (trusted side)."""

@@ -1,0 +1,162 @@
+"""Hidden pytest suites, collected once and run against submission after submission.
+
+pytest's collection costs far more than running a handful of small tests, so a judge keeps one
+pytest session per assignment alive in a thread: the session collects ``autograder/<id>/`` once
+and then, for each submission it is handed, runs every collected item again with
+``runtestprotocol`` (as pytest-rerunfailures does). ``run_once`` is the one-shot form used
+in the student's kernel.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _pytest.runner import runtestprotocol
+
+from cnngrader.contract import Assignment
+from cnngrader.errors import CourseError
+from cnngrader.judge import plugin
+from cnngrader.results import QuestionResult, TestResult
+from cnngrader.testing import Submission
+
+# Quiet, hermetic pytest: no cache, no capture (we are not a terminal session), plain asserts so
+# messages are exactly what the test author wrote, and no ini file of the surrounding project.
+PYTEST_ARGS = (
+    "-c", os.devnull,
+    "-p", "cnngrader.judge.plugin",
+    "-p", "no:cacheprovider",
+    "-p", "no:warnings",
+    "-p", "no:faulthandler",
+    "-p", "no:logging",
+    "-p", "no:terminal",
+    "--capture=no",
+    "--assert=plain",
+)  # fmt: skip
+
+
+def suite_dir(course_root: Path, assignment: Assignment) -> Path:
+    """``autograder/<assignment>/``, which must exist."""
+    path = Path(course_root) / "autograder" / assignment.id
+    if not path.is_dir():
+        raise CourseError(f"no hidden tests for {assignment.id!r}: {path} is not a folder")
+    return path
+
+
+def question_results(
+    assignment: Assignment, recorded: dict[str, tuple[str, TestResult]]
+) -> tuple[QuestionResult, ...]:
+    """Group recorded tests by question, in contract order; every question appears."""
+    by_question: dict[str, list[TestResult]] = {q.id: [] for q in assignment.questions}
+    for question, result in recorded.values():
+        by_question.setdefault(question, []).append(result)
+    out = []
+    for q in assignment.questions:
+        tests = tuple(by_question[q.id])
+        score = round(sum(t.score for t in tests), 6)
+        out.append(QuestionResult(q.id, score, float(q.points), tests))
+    return tuple(out)
+
+
+@dataclass
+class _Job:
+    submission: Submission
+    seed: int
+    future: Future[dict[str, tuple[str, TestResult]]]
+
+
+class _LoopPlugin:
+    """Takes over pytest's run loop: runs every collected item once per queued job."""
+
+    def __init__(self, jobs: queue.Queue[_Job | None], ready: threading.Event) -> None:
+        self.jobs = jobs
+        self.ready = ready
+        self.collect_error: str | None = None
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.collect_error = f"hidden tests could not be collected: {report.nodeid}"
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> bool:
+        self.ready.set()
+        while (job := self.jobs.get()) is not None:
+            try:
+                job.future.set_result(_run_items(session, job.submission, job.seed))
+            except BaseException as exc:  # the caller re-raises it where it waits
+                job.future.set_exception(exc)
+        return True
+
+
+def _run_items(session: pytest.Session, submission: Submission, seed: int) -> dict[str, tuple[str, TestResult]]:
+    ctx = plugin.context(session.config)
+    ctx.submission, ctx.seed, ctx.results = submission, seed, {}
+    items = session.items
+    try:
+        for i, item in enumerate(items):
+            item._initrequest()  # type: ignore[attr-defined]  # fresh fixtures for a rerun
+            runtestprotocol(item, nextitem=items[i + 1] if i + 1 < len(items) else None, log=False)
+        return dict(ctx.results)
+    finally:
+        ctx.submission = None
+
+
+class HiddenSuite:
+    """One assignment's hidden tests, collected once, run per submission (thread-safe calls)."""
+
+    def __init__(self, *, course_root: Path, assignment: Assignment) -> None:
+        self.assignment = assignment
+        self._dir = suite_dir(course_root, assignment)
+        self._jobs: queue.Queue[_Job | None] = queue.Queue()
+        self._ready = threading.Event()
+        self._loop = _LoopPlugin(self._jobs, self._ready)
+        self._lock = threading.Lock()
+        self._exit: list[Any] = []
+        self._thread = threading.Thread(target=self._main, name=f"hidden-{assignment.id}", daemon=True)
+        self._thread.start()
+        self._ready.wait()
+        if self._exit:
+            raise CourseError(f"hidden tests in {self._dir} could not be collected (pytest exit {self._exit[0]})")
+        if self._loop.collect_error:
+            self.close()
+            raise CourseError(self._loop.collect_error)
+
+    def _main(self) -> None:
+        code = pytest.main([*PYTEST_ARGS, "--rootdir", str(self._dir), str(self._dir)], plugins=[self._loop])
+        if not self._ready.is_set():
+            self._exit.append(code)
+            self._ready.set()
+
+    def run(self, submission: Submission, *, seed: int) -> tuple[QuestionResult, ...]:
+        future: Future[dict[str, tuple[str, TestResult]]] = Future()
+        with self._lock:
+            self._jobs.put(_Job(submission, seed, future))
+            recorded = future.result()
+        return question_results(self.assignment, recorded)
+
+    def close(self) -> None:
+        self._jobs.put(None)
+        self._thread.join(timeout=10)
+
+
+def run_once(
+    *, paths: Sequence[Path], assignment: Assignment, submission: Submission, seed: int
+) -> tuple[QuestionResult, ...]:
+    """Collect and run hidden test files once (the in-kernel path): no thread, no loop."""
+    ctx = plugin.Context(submission=submission, seed=seed)
+
+    class _Inject:
+        @pytest.hookimpl(tryfirst=True)
+        def pytest_configure(self, config: pytest.Config) -> None:
+            config.stash[plugin.CONTEXT] = ctx
+
+    rootdir = str(Path(paths[0]).parent) if paths else "."
+    pytest.main([*PYTEST_ARGS, "--rootdir", rootdir, *map(str, paths)], plugins=[_Inject()])
+    return question_results(assignment, ctx.results)

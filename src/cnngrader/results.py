@@ -1,0 +1,139 @@
+"""Records of a grading: frozen dataclasses that serialise to the JSON schema of the spec."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Outcome(str, enum.Enum):
+    """How one hidden test ended."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    NOT_ATTEMPTED = "not_attempted"
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """One hidden test: its points and what the student should read about it."""
+
+    __test__ = False  # not a pytest test class
+
+    name: str
+    score: float
+    max_score: float
+    outcome: Outcome
+    message: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "score": self.score,
+            "max_score": self.max_score,
+            "outcome": self.outcome.value,
+            "message": self.message,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TestResult:
+        return cls(
+            name=str(data["name"]),
+            score=float(data["score"]),
+            max_score=float(data["max_score"]),
+            outcome=Outcome(data["outcome"]),
+            message=str(data.get("message", "")),
+        )
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """One question (an nbgrader grade id) and its tests."""
+
+    id: str
+    score: float
+    max_score: float
+    tests: tuple[TestResult, ...] = ()
+
+    @property
+    def outcome(self) -> Outcome:
+        """The question's outcome as one word: not_attempted only if no test was attempted."""
+        outcomes = {t.outcome for t in self.tests}
+        if outcomes == {Outcome.NOT_ATTEMPTED}:
+            return Outcome.NOT_ATTEMPTED
+        if outcomes and outcomes <= {Outcome.PASSED}:
+            return Outcome.PASSED
+        for worst in (Outcome.TIMEOUT, Outcome.ERROR, Outcome.FAILED):
+            if worst in outcomes:
+                return worst
+        return Outcome.FAILED
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "score": self.score,
+            "max_score": self.max_score,
+            "tests": [t.to_dict() for t in self.tests],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> QuestionResult:
+        return cls(
+            id=str(data["id"]),
+            score=float(data["score"]),
+            max_score=float(data["max_score"]),
+            tests=tuple(TestResult.from_dict(t) for t in data.get("tests", [])),
+        )
+
+
+@dataclass(frozen=True)
+class Result:
+    """The grade of one notebook for one assignment."""
+
+    assignment: str
+    notebook: str
+    score: float
+    max_score: float
+    isolation: str
+    questions: tuple[QuestionResult, ...]
+    errors: tuple[str, ...] = ()
+    seed: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def question(self, question_id: str) -> QuestionResult:
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "assignment": self.assignment,
+            "notebook": self.notebook,
+            "score": self.score,
+            "max_score": self.max_score,
+            "isolation": self.isolation,
+            "seed": self.seed,
+            "questions": [q.to_dict() for q in self.questions],
+            "errors": list(self.errors),
+        }
+        data.update(self.extra)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Result:
+        known = {"assignment", "notebook", "score", "max_score", "isolation", "seed", "questions", "errors"}
+        return cls(
+            assignment=str(data["assignment"]),
+            notebook=str(data["notebook"]),
+            score=float(data["score"]),
+            max_score=float(data["max_score"]),
+            isolation=str(data["isolation"]),
+            questions=tuple(QuestionResult.from_dict(q) for q in data["questions"]),
+            errors=tuple(str(e) for e in data.get("errors", [])),
+            seed=data.get("seed"),
+            extra={k: v for k, v in data.items() if k not in known},
+        )
