@@ -1,0 +1,5 @@
+import sys
+
+from cnngrader.cli import main
+
+sys.exit(main())

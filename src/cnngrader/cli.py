@@ -1,0 +1,111 @@
+"""``cnngrader``: a thin shell over the library. Each subcommand parses and calls one function."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from cnngrader import __version__
+from cnngrader.errors import CnngraderError, UsageError
+
+LEVELS = ("rlimits", "seccomp", "bubblewrap")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from cnngrader.judge.check import check_notebook
+    from cnngrader.report.text import render_result
+
+    result = check_notebook(
+        path=args.notebook, assignment=args.assignment, course_root=args.course,
+        seed=args.seed, minimum_isolation=args.require_isolation,
+    )  # fmt: skip
+    if args.json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+    else:
+        print(render_result(result, verbose=args.verbose))
+    return 0
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from cnngrader.batch.grade import grade_assignment
+
+    grade_assignment(
+        course_root=args.course, assignment=args.assignment, students=args.student or None,
+        jobs=args.jobs, force=args.force, minimum_isolation=args.require_isolation,
+    )  # fmt: skip
+    return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from cnngrader.course.release import release_assignment
+
+    report = release_assignment(course_root=args.course, assignment=args.assignment)
+    print(report)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from cnngrader.batch.export import export_grades
+
+    written = export_grades(course_root=args.course, assignment=args.assignment, to=args.to)
+    print(f"wrote {written}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="cnngrader", description="Grade the CNN lab and quiz, confined.")
+    top.add_argument("--version", action="version", version=f"cnngrader {__version__}")
+    subs = top.add_subparsers(dest="command", required=True)
+
+    check = _sub(subs, "check", cmd_check, "grade one notebook and print its result")
+    check.add_argument("notebook", type=Path)
+    check.add_argument("--assignment", required=True, help="lab6 or quiz6")
+    check.add_argument("--json", action="store_true", help="print exactly one JSON document")
+    check.add_argument("--seed", type=int, default=None, help="seed of the hidden inputs (default: fresh)")
+    check.add_argument("--verbose", "-v", action="store_true", help="list passed tests too")
+
+    grade = _sub(subs, "grade", cmd_grade, "grade every submission into the gradebook")
+    grade.add_argument("assignment")
+    grade.add_argument("--student", action="append", help="only this student (repeatable)")
+    grade.add_argument("--jobs", type=int, default=None, help="warm workers (default: one per core)")
+    grade.add_argument("--force", action="store_true", help="regrade even what has not changed")
+
+    release = _sub(subs, "release", cmd_release, "build release/ID from source/ID and prove nothing leaked")
+    release.add_argument("assignment")
+
+    export = _sub(subs, "export", cmd_export, "write grades as CSV or Gradescope results.json")
+    export.add_argument("assignment")
+    export.add_argument("--to", type=Path, required=True, help="grades.csv, or a folder for results.json")
+    return top
+
+
+def _sub(subs: argparse._SubParsersAction, name: str, fn: Callable[[argparse.Namespace], int], help: str):  # type: ignore[type-arg]
+    p = subs.add_parser(name, help=help, description=help)
+    p.set_defaults(func=fn)
+    p.add_argument("--course", type=Path, default=Path.cwd(), help="the course folder (default: here)")
+    if name in ("check", "grade"):
+        p.add_argument("--require-isolation", choices=LEVELS, default=None,
+                       help="refuse to grade below this isolation level")  # fmt: skip
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as exc:  # argparse's own usage errors exit 2 already
+        return int(exc.code or 0)
+    try:
+        return int(args.func(args))
+    except CnngraderError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Interrupted: every finished grade is saved; run the same command again to finish.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

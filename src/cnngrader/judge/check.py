@@ -1,0 +1,169 @@
+"""Grade a notebook: read it, run it confined, run the hidden tests on what it returned.
+
+A :class:`Judge` is the trusted side of one worker. It never executes student code: it holds a
+warm sandbox (whose children do) and the collected hidden suites, and turns each submission
+into a :class:`~cnngrader.results.Result`.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from cnngrader import contract
+from cnngrader.confine import CellReport, IsolationLevel, Limits, Sandbox
+from cnngrader.errors import CourseError, NotebookError
+from cnngrader.judge.remote import RemoteSubmission
+from cnngrader.judge.session import HiddenSuite
+from cnngrader.read import read_notebook
+from cnngrader.results import QuestionResult, Result
+
+MAX_NOTEBOOK_ERRORS = 12
+
+
+@dataclass(frozen=True)
+class Graded:
+    """A Result and the cells as they ran (for ``autograded/`` notebooks with outputs)."""
+
+    result: Result
+    cells: tuple[CellReport, ...] = ()
+
+
+class Judge:
+    """Trusted grader for one worker: a warm sandbox plus the hidden suites, reused per submission."""
+
+    def __init__(
+        self,
+        *,
+        course_root: Path,
+        minimum_isolation: str | IsolationLevel | None = None,
+        limits: Limits | None = None,
+    ) -> None:
+        self.course_root = course_folder(course_root)
+        self.limits = limits or Limits()
+        minimum = IsolationLevel(minimum_isolation) if minimum_isolation else IsolationLevel.RLIMITS
+        self._suites: dict[str, HiddenSuite] = {}
+        self._suite_lock = threading.Lock()
+        self._sandbox = Sandbox.start(minimum=minimum, limits=self.limits)
+
+    @property
+    def isolation(self) -> str:
+        return str(self._sandbox.isolation.value)
+
+    def suite(self, assignment: str) -> HiddenSuite:
+        """The assignment's hidden suite, collected on first use."""
+        with self._suite_lock:
+            if assignment not in self._suites:
+                spec = contract.assignment(assignment)
+                self._suites[assignment] = HiddenSuite(course_root=self.course_root, assignment=spec)
+            return self._suites[assignment]
+
+    def grade(self, *, path: Path, assignment: str, seed: int | None = None) -> Graded:
+        """Grade one notebook; problems of the notebook become the Result's errors, not exceptions."""
+        spec = contract.assignment(assignment)
+        seed = fresh_seed() if seed is None else seed
+        suite = self.suite(assignment)
+        try:
+            code = read_notebook(Path(path))
+        except NotebookError as exc:
+            return Graded(unreadable(spec, path, str(exc), self.isolation, seed))
+        run = self._sandbox.run([cell.source for cell in code.cells], limits=self.limits)
+        submission = RemoteSubmission(run)
+        try:
+            questions = suite.run(submission, seed=seed)
+            cells = tuple(run.cells)
+        finally:
+            submission.close()
+        reports = tuple(_renumber(cells, [c.index for c in code.cells]))
+        result = assemble(spec, path, questions, notebook_errors(reports), self.isolation, seed)
+        return Graded(result, reports)
+
+    def close(self) -> None:
+        for suite in self._suites.values():
+            suite.close()
+        self._suites.clear()
+        self._sandbox.close()
+
+    def __enter__(self) -> Judge:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def check_notebook(
+    *,
+    path: Path,
+    assignment: str,
+    course_root: Path,
+    seed: int | None = None,
+    minimum_isolation: str | None = None,
+) -> Result:
+    """Grade one notebook with a judge of its own (the ``cnngrader check`` command)."""
+    contract.assignment(assignment)  # a usage error before any process starts
+    with Judge(course_root=course_root, minimum_isolation=minimum_isolation) as judge:
+        return judge.grade(path=path, assignment=assignment, seed=seed).result
+
+
+def course_folder(course_root: Path) -> Path:
+    root = Path(course_root).resolve()
+    if not (root / "autograder").is_dir():
+        raise CourseError(
+            f"{root} is not a cnngrader course: it has no autograder/ folder "
+            "(run the command from the course folder, or pass --course DIR)"
+        )
+    return root
+
+
+def fresh_seed() -> int:
+    return secrets.randbelow(2**31)
+
+
+def assemble(
+    spec: contract.Assignment,
+    path: Path,
+    questions: tuple[QuestionResult, ...],
+    errors: tuple[str, ...],
+    isolation: str,
+    seed: int,
+) -> Result:
+    score = round(sum(q.score for q in questions), 6)
+    return Result(spec.id, str(path), score, spec.max_score, isolation, questions, errors, seed)
+
+
+def unreadable(spec: contract.Assignment, path: Path, why: str, isolation: str, seed: int) -> Result:
+    """Score 0 on every question, and the reason the file could not be read."""
+    questions = tuple(QuestionResult(q.id, 0.0, float(q.points), ()) for q in spec.questions)
+    return assemble(spec, path, questions, (why,), isolation, seed)
+
+
+def notebook_errors(cells: tuple[Any, ...]) -> tuple[str, ...]:
+    """Cells that failed, in words (stubs left as ``raise NotImplementedError()`` are not errors)."""
+    out = []
+    for cell in cells:
+        status = str(getattr(cell.status, "value", cell.status))
+        if status == "timeout":
+            out.append(f"cell {cell.index + 1} ran out of time and was stopped; later cells still ran")
+        elif status == "error" and cell.ename != "NotImplementedError":
+            out.append(f"cell {cell.index + 1} raised {cell.ename}: {cell.evalue}")
+    if len(out) > MAX_NOTEBOOK_ERRORS:
+        out = [*out[:MAX_NOTEBOOK_ERRORS], f"... and {len(out) - MAX_NOTEBOOK_ERRORS} more failing cells"]
+    return tuple(out)
+
+
+def _renumber(cells: tuple[Any, ...], notebook_indexes: list[int]) -> list[Any]:
+    """Cell reports count code cells; people count all cells of the notebook."""
+    import dataclasses
+
+    out = []
+    for report in cells:
+        if 0 <= report.index < len(notebook_indexes):
+            report = dataclasses.replace(report, index=notebook_indexes[report.index])
+        out.append(report)
+    return out
