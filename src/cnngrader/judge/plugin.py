@@ -126,11 +126,19 @@ def classify(excinfo: pytest.ExceptionInfo[BaseException] | None) -> tuple[Outco
     if isinstance(exc, StudentError):
         return Outcome.ERROR, _cap(str(exc))
     if isinstance(exc, AssertionError):
-        return Outcome.FAILED, _cap(str(exc) or "this check failed")
+        return Outcome.FAILED, _cap(author_message(exc))
     if isinstance(exc, pytest.skip.Exception):
         return Outcome.FAILED, _cap(f"skipped: {exc}")
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return Outcome.ERROR, _cap(f"{type(exc).__name__}: {text}" if text else type(exc).__name__)
+
+
+def author_message(exc: AssertionError) -> str:
+    """What the test author wrote, without the operand dump an assertion-rewriting hook may add."""
+    text = str(exc)
+    cut = text.find("\nassert ")
+    text = text[:cut] if cut >= 0 else text
+    return text.strip() or "this check failed"
 
 
 def _cap(message: str) -> str:

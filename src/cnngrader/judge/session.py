@@ -10,6 +10,7 @@ in the student's kernel.
 from __future__ import annotations
 
 import os
+import sys
 import queue
 import threading
 from collections.abc import Sequence
@@ -50,6 +51,17 @@ def suite_dir(course_root: Path, assignment: Assignment) -> Path:
     return path
 
 
+def _importable(folder: Path) -> None:
+    """Free the module names of ``folder``'s files for this collection.
+
+    pytest imports a test file (and the helpers it imports) under its bare file name; another
+    copy of the course collected earlier in this process would hold those names and make pytest
+    refuse the import. Modules already collected keep working: their tests hold their globals.
+    """
+    for file in folder.glob("*.py"):
+        sys.modules.pop(file.stem, None)
+
+
 def question_results(
     assignment: Assignment, recorded: dict[str, tuple[str, TestResult]]
 ) -> tuple[QuestionResult, ...]:
@@ -72,6 +84,25 @@ class _Job:
     future: Future[dict[str, tuple[str, TestResult]]]
 
 
+class _PlainImports:
+    """While hidden tests are imported, hide any assertion-rewriting hook an outer pytest left.
+
+    When cnngrader itself runs under pytest (its own test suite), that pytest's import hook would
+    rewrite the hidden test files too and replace the authors' messages with operand dumps.
+    """
+
+    def __init__(self) -> None:
+        self.hooks = [f for f in sys.meta_path if type(f).__name__ == "AssertionRewritingHook"]
+        for hook in self.hooks:
+            sys.meta_path.remove(hook)
+
+    def restore(self) -> None:
+        for hook in reversed(self.hooks):
+            if hook not in sys.meta_path:
+                sys.meta_path.insert(0, hook)
+        self.hooks = []
+
+
 class _LoopPlugin:
     """Takes over pytest's run loop: runs every collected item once per queued job."""
 
@@ -79,6 +110,11 @@ class _LoopPlugin:
         self.jobs = jobs
         self.ready = ready
         self.collect_error: str | None = None
+        self.plain: _PlainImports | None = None
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        if self.plain is not None:
+            self.plain.restore()
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -129,7 +165,12 @@ class HiddenSuite:
             raise CourseError(self._loop.collect_error)
 
     def _main(self) -> None:
-        code = pytest.main([*PYTEST_ARGS, "--rootdir", str(self._dir), str(self._dir)], plugins=[self._loop])
+        _importable(self._dir)
+        self._loop.plain = _PlainImports()
+        try:
+            code = pytest.main([*PYTEST_ARGS, "--rootdir", str(self._dir), str(self._dir)], plugins=[self._loop])
+        finally:
+            self._loop.plain.restore()
         if not self._ready.is_set():
             self._exit.append(code)
             self._ready.set()
@@ -158,5 +199,10 @@ def run_once(
             config.stash[plugin.CONTEXT] = ctx
 
     rootdir = str(Path(paths[0]).parent) if paths else "."
-    pytest.main([*PYTEST_ARGS, "--rootdir", rootdir, *map(str, paths)], plugins=[_Inject()])
+    _importable(Path(rootdir))
+    plain = _PlainImports()
+    try:
+        pytest.main([*PYTEST_ARGS, "--rootdir", rootdir, *map(str, paths)], plugins=[_Inject()])
+    finally:
+        plain.restore()
     return question_results(assignment, ctx.results)
