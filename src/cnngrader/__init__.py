@@ -1,5 +1,11 @@
 """cnngrader: auto-graded CNN exercises, graded outside the student's interpreter."""
 
+import sys
+
+# jsonschema (under nbformat) imports rfc3987_syntax when it is installed, and that module
+# compiles a grammar at import: 1-3 s of every cold start, for a URI format no notebook uses.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
 from cnngrader.contract import ASSIGNMENTS, Assignment, Question
 from cnngrader.errors import CnngraderError
 from cnngrader.results import Outcome, QuestionResult, Result, TestResult

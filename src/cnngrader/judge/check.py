@@ -72,7 +72,7 @@ class Judge:
         except NotebookError as exc:
             return Graded(unreadable(spec, path, str(exc), self.isolation, seed))
         run = self._sandbox.run([cell.source for cell in code.cells], limits=self.limits)
-        submission = RemoteSubmission(run)
+        submission = RemoteSubmission(run, cell_numbers=[c.index for c in code.cells])
         try:
             questions = suite.run(submission, seed=seed)
             cells = tuple(run.cells)

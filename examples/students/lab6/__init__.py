@@ -1,0 +1,1 @@
+"""Answers to the questions of ``lab6``, one module per question."""

@@ -1,0 +1,77 @@
+"""Which submissions to grade: those whose content key changed since their record was written."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from dataclasses import dataclass
+
+from cnngrader.batch.course import Course, Submission
+from cnngrader.batch.fingerprint import SuiteDigest, content_key, notebook_digest
+from cnngrader.batch.state import Record, load_record
+
+
+class Reason(str, enum.Enum):
+    """Why a submission is (re)graded."""
+
+    NEW = "new"
+    NOTEBOOK = "notebook changed"
+    TESTS = "hidden tests changed"
+    ENGINE = "grader changed"
+    FORCED = "forced"
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A submission to grade, with its previous record (for what moved) and the seed to grade with."""
+
+    submission: Submission
+    seed: int
+    reason: Reason
+    previous: Record | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    todo: tuple[Planned, ...]
+    current: tuple[Record, ...]  # up to date: not regraded
+
+
+def make_plan(
+    course: Course,
+    assignment: str,
+    submissions: list[Submission],
+    *,
+    suite: SuiteDigest,
+    engine: str,
+    force: bool,
+) -> Plan:
+    todo: list[Planned] = []
+    current: list[Record] = []
+    for sub in submissions:
+        previous = load_record(course.record_path(sub.student, assignment))
+        # A regrade keeps its seed, so it draws the same hidden inputs: scores move only for a reason.
+        seed = previous.seed if previous is not None else fresh_seed()
+        sha = notebook_digest(sub.notebook)
+        key = content_key(notebook=sha, suite=suite.digest, engine=engine, seed=seed)
+        if previous is not None and previous.key == key and not force:
+            current.append(previous)
+            continue
+        todo.append(Planned(sub, seed, reason(previous, sha, suite, engine), previous))
+    return Plan(tuple(todo), tuple(current))
+
+
+def reason(previous: Record | None, notebook_sha: str, suite: SuiteDigest, engine: str) -> Reason:
+    if previous is None:
+        return Reason.NEW
+    if previous.notebook_sha != notebook_sha:
+        return Reason.NOTEBOOK
+    if previous.suite_files != suite.files:
+        return Reason.TESTS
+    if previous.engine != engine:
+        return Reason.ENGINE
+    return Reason.FORCED
+
+
+def fresh_seed() -> int:
+    return secrets.randbelow(2**31)

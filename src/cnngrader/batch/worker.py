@@ -1,0 +1,174 @@
+"""A warm worker: one long-lived process holding a Judge, grading the submissions it is sent.
+
+Run as ``python -m cnngrader.batch.worker`` by the pool. It reads tasks from stdin and writes
+replies to stdout, one JSON line each; everything else it or its libraries print goes to
+stderr (the worker's log). It writes each submission's outputs and, last, its record, so a
+grade that finished is kept even if the coordinator is killed a moment later.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import signal
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, BinaryIO, Protocol
+
+from cnngrader.batch import outputs
+from cnngrader.batch.course import Course, open_course
+from cnngrader.batch.fingerprint import SuiteDigest, content_key, engine_digest, notebook_digest, suite_digest
+from cnngrader.batch.procfs import peak_rss_kb, tree_peak_rss_kb
+from cnngrader.batch.protocol import Done, Fatal, Ready, Task, decode, encode
+from cnngrader.batch.state import Record, Status, failed_result, now, write_record
+from cnngrader.errors import CnngraderError
+
+DEFAULT_JUDGE = "cnngrader.judge.check:Judge"
+GRADER_BUG = (
+    "the grader itself failed on this notebook (a problem on our side, not in your work); "
+    "your TA can see the details and will regrade it"
+)
+
+
+class JudgeLike(Protocol):
+    """What a worker needs of a judge (``cnngrader.judge.check.Judge``, or a test double)."""
+
+    isolation: str
+
+    def grade(self, *, path: Path, assignment: str, seed: int | None = None) -> Any: ...
+
+    def close(self) -> None: ...
+
+
+class Fingerprints:
+    """What every record of this worker depends on besides its notebook."""
+
+    def __init__(self, course: Course, assignment: str) -> None:
+        self.suite: SuiteDigest = suite_digest(course.root, assignment)
+        self.engine = engine_digest()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    proto_in, proto_out = _claim_stdio()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when a worker stops
+    signal.signal(signal.SIGTERM, _exit_now)
+    course = open_course(args.course)
+    # Hashed before the suite is collected: a test edited meanwhile makes the next run regrade.
+    fingerprints = Fingerprints(course, args.assignment)
+    try:
+        judge = start_judge(args.judge, course, args.assignment, args.minimum_isolation)
+    except CnngraderError as exc:
+        _send(proto_out, Fatal(type(exc).__name__, str(exc), exc.exit_code))
+        return exc.exit_code
+    try:
+        _send(proto_out, Ready(os.getpid(), str(getattr(judge, "isolation", "unknown"))))
+        serve(judge, course, fingerprints, proto_in, proto_out)
+    finally:
+        judge.close()
+    return 0
+
+
+def start_judge(factory: str, course: Course, assignment: str, minimum_isolation: str | None) -> JudgeLike:
+    """Build the judge and collect the hidden suite now, so the first submission is not slower."""
+    module, _, name = factory.partition(":")
+    judge: JudgeLike = getattr(importlib.import_module(module), name)(
+        course_root=course.root, minimum_isolation=minimum_isolation
+    )
+    warm = getattr(judge, "suite", None)
+    if callable(warm):
+        warm(assignment)
+    return judge
+
+
+def serve(
+    judge: JudgeLike, course: Course, fp: Fingerprints, proto_in: BinaryIO, proto_out: BinaryIO
+) -> None:
+    """Grade tasks until the coordinator closes the pipe (or dies: the same end of file)."""
+    for line in proto_in:
+        task = decode(line)
+        if not isinstance(task, Task):
+            raise ValueError(f"expected a task, got {task!r}")
+        done = grade_one(judge, course, fp, task)
+        _send(proto_out, done)
+        if done.recycle:
+            return
+
+
+def grade_one(judge: JudgeLike, course: Course, fp: Fingerprints, task: Task) -> Done:
+    started = time.perf_counter()
+    notebook = Path(task.notebook)
+    notebook_sha = notebook_digest(notebook)  # of the bytes about to be graded, not those planned
+    cells: tuple[Any, ...] = ()
+    grader_error = ""
+    try:
+        graded = judge.grade(path=notebook, assignment=task.assignment, seed=task.seed)
+        result, cells = graded.result, tuple(graded.cells)
+    except Exception:  # a bug in the engine: this student's error result, the traceback for the TA
+        grader_error = traceback.format_exc()
+        print(f"grading {task.student} failed:\n{grader_error}", file=sys.stderr, flush=True)
+        isolation = str(getattr(judge, "isolation", "unknown"))
+        result = failed_result(
+            assignment=task.assignment, notebook=notebook, why=GRADER_BUG, isolation=isolation, seed=task.seed
+        )
+    record = Record(
+        student=task.student,
+        key=content_key(notebook=notebook_sha, suite=fp.suite.digest, engine=fp.engine, seed=task.seed),
+        seed=task.seed,
+        notebook_sha=notebook_sha,
+        suite_files=fp.suite.files,
+        engine=fp.engine,
+        result=result,
+        status=Status.FAILED if grader_error else Status.GRADED,
+        attempts=task.attempt,
+        seconds=round(time.perf_counter() - started, 4),
+        graded_at=now(),
+        timestamp=task.timestamp,
+        grader_error=grader_error,
+    )
+    outputs.write_outputs(course, record, cells)
+    write_record(course.record_path(task.student, task.assignment), record)  # last: the commit point
+    return Done(
+        task.student,
+        record.to_dict(),
+        peak_rss_kb(),
+        tree_peak_rss_kb(os.getpid()),
+        recycle=bool(grader_error),
+    )
+
+
+def _claim_stdio() -> tuple[BinaryIO, BinaryIO]:
+    """Keep the pipes for the protocol (on fds the sandbox does not inherit), stdout to the log."""
+    proto_in = os.fdopen(os.dup(0), "rb")
+    proto_out = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    os.dup2(2, 1)
+    return proto_in, proto_out
+
+
+def _send(out: BinaryIO, message: Ready | Done | Fatal) -> None:
+    out.write(encode(message))
+    out.flush()
+
+
+def _exit_now(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m cnngrader.batch.worker", description=__doc__)
+    p.add_argument("--course", type=Path, required=True)
+    p.add_argument("--assignment", required=True)
+    p.add_argument("--judge", default=DEFAULT_JUDGE, help="module:callable building the judge")
+    p.add_argument("--minimum-isolation", default=None)
+    return p
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""Child side: answer the trusted side's probes about the notebook's namespace, with data only."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import Any
+
+import torch
+
+from cnngrader.confine.wire import Frame, WireError, pack, tensors_to_bytes, unpack
+from cnngrader.describe import DescribeError, Unsendable, describe_model, to_plain
+
+
+class ProbeFailed(Exception):
+    """A probe that cannot be answered with a value: its kind and what to tell the student."""
+
+    def __init__(self, kind: str, message: str, type_name: str = "") -> None:
+        super().__init__(message)
+        self.kind, self.message, self.type_name = kind, message, type_name
+
+
+class Handlers:
+    """One method per probe; each returns a reply frame and never raises."""
+
+    def __init__(self, namespace: dict[str, Any]) -> None:
+        self.namespace = namespace
+        self.models: dict[int, torch.nn.Module] = {}
+        self._ops: dict[str, Callable[[Frame], Frame]] = {
+            "value": self.value,
+            "lookup": self.lookup,
+            "call": self.call,
+            "instantiate": self.instantiate,
+            "describe": self.describe,
+            "forward": self.forward,
+        }
+
+    def answer(self, request: Frame) -> Frame:
+        ident = request.header.get("id")
+        op = self._ops.get(str(request.header.get("op")))
+        try:
+            if op is None:
+                raise ProbeFailed("invalid", f"unknown probe {request.header.get('op')!r}")
+            reply = op(request)
+        except ProbeFailed as failed:
+            reply = Frame({"ok": False, "kind": failed.kind, "type": failed.type_name,
+                           "message": failed.message})
+        except BaseException as exc:  # the student's code raised (SystemExit included)
+            reply = Frame({"ok": False, "kind": "raised", "type": _type_name(exc), "message": _message(exc)})
+        reply.header.update(id=ident)
+        return reply
+
+    def value(self, request: Frame) -> Frame:
+        return _reply_value(self._lookup(request.header.get("name")))
+
+    def lookup(self, request: Frame) -> Frame:
+        name = request.header.get("name")
+        if not isinstance(name, str) or name not in self.namespace:
+            return Frame({"ok": True, "defined": False, "callable": False, "type": ""})
+        obj = self.namespace[name]
+        return Frame({"ok": True, "defined": True, "callable": callable(obj), "type": type(obj).__name__})
+
+    def call(self, request: Frame) -> Frame:
+        fn = self._callable(request.header.get("name"))
+        args, kwargs = _arguments(request)
+        return _reply_value(fn(*args, **kwargs))
+
+    def instantiate(self, request: Frame) -> Frame:
+        cls = self._callable(request.header.get("name"))
+        args, kwargs = _arguments(request)
+        _seed(int(request.header.get("seed", 0)))  # the same weights if a fresh child rebuilds it
+        model = cls(*args, **kwargs)
+        if not isinstance(model, torch.nn.Module):
+            raise ProbeFailed("invalid", f"built a {type(model).__name__}, not a torch.nn.Module",
+                              type(model).__name__)
+        handle = len(self.models) + 1
+        self.models[handle] = model
+        return Frame({"ok": True, "handle": handle})
+
+    def describe(self, request: Frame) -> Frame:
+        model = self._model(request)
+        try:
+            description, tensors = describe_model(model)
+        except DescribeError as exc:
+            raise ProbeFailed("unsupported", str(exc)) from None
+        return Frame({"ok": True, "description": description}, tensors_to_bytes(tensors))
+
+    def forward(self, request: Frame) -> Frame:
+        model = self._model(request)
+        inputs = unpack(request, "inputs")
+        was_training = model.training
+        model.eval()
+        try:
+            with torch.no_grad():
+                output = model(*inputs)
+        finally:
+            model.train(was_training)
+        return _reply_value(output)
+
+    def _lookup(self, name: Any) -> Any:
+        if not isinstance(name, str) or name not in self.namespace:
+            raise ProbeFailed("missing", f"{name} is not defined")
+        return self.namespace[name]
+
+    def _callable(self, name: Any) -> Any:
+        obj = self._lookup(name)
+        if not callable(obj):
+            kind = type(obj).__name__
+            raise ProbeFailed("invalid", f"{name} is a {kind}, not callable", kind)
+        return obj
+
+    def _model(self, request: Frame) -> torch.nn.Module:
+        handle = request.header.get("handle")
+        if handle not in self.models:
+            raise ProbeFailed("invalid", f"no model with handle {handle!r}")
+        return self.models[handle]
+
+
+def _arguments(request: Frame) -> tuple[list[Any], dict[str, Any]]:
+    args, kwargs = unpack(request, "args"), unpack(request, "kwargs")
+    if not isinstance(args, (list, tuple)) or not isinstance(kwargs, dict):
+        raise ProbeFailed("invalid", "malformed arguments")
+    return list(args), {str(k): v for k, v in kwargs.items()}
+
+
+def _reply_value(value: Any) -> Frame:
+    try:
+        return pack({"ok": True}, {"value": to_plain(value)})
+    except (Unsendable, WireError) as exc:
+        raise ProbeFailed("unsendable", str(exc), type(value).__name__) from None
+
+
+def _seed(seed: int) -> None:
+    torch.manual_seed(seed)
+    random.seed(seed)
+    try:
+        import numpy as np
+
+        np.random.seed(seed % 2**32)
+    except ImportError:
+        pass
+
+
+def _type_name(exc: BaseException) -> str:
+    try:
+        return str(type(exc).__name__)[:100]
+    except Exception:
+        return "Exception"
+
+
+def _message(exc: BaseException) -> str:
+    try:
+        lines = str(exc).strip().splitlines()
+    except Exception:
+        return ""
+    return lines[0][:500] if lines else ""
+

@@ -1,0 +1,146 @@
+"""Grading inside the student's own kernel: the hidden part of each autograded cell calls this.
+
+nbgrader scores a test cell from its outputs (``nbgrader.utils.determine_grade``): anything on
+stderr or an error scores 0, a numeric ``execute_result`` is partial credit in points, anything
+else is full marks. So ``grade_question`` runs the question's hidden pytest file, prints
+feedback on stdout only, keeps every other byte off stderr, and returns the score as a float
+for the cell to display. This path trusts the kernel (nbgrader always did); ``cnngrader``
+itself grades outside it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import warnings
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from cnngrader.contract import assignment as find_assignment
+from cnngrader.course.root import find_course_root
+from cnngrader.errors import CourseError
+from cnngrader.judge.local import LocalSubmission
+from cnngrader.judge.session import run_once
+from cnngrader.results import Outcome, QuestionResult
+
+SEED_VAR = "CNNGRADER_SEED"
+DEFAULT_SEED = 0
+MARKS = {
+    Outcome.PASSED: "passed",
+    Outcome.FAILED: "FAILED",
+    Outcome.ERROR: "ERROR",
+    Outcome.TIMEOUT: "TIMEOUT",
+    Outcome.NOT_ATTEMPTED: "not attempted",
+}
+
+
+def grade_question(assignment: str, question: str, namespace: Mapping[str, Any]) -> float:
+    """Run ``autograder/<assignment>/test_<question>.py`` on ``namespace``; the score in points."""
+    spec = find_assignment(assignment)
+    points = float(spec.question(question).points)
+    test_file = find_course_root() / "autograder" / assignment / f"test_{question}.py"
+    if not test_file.is_file():
+        raise CourseError(f"hidden tests for {assignment}/{question} are missing: {test_file}")
+    _forget_other_module(test_file)
+    with quiet(), _lean_pytest():
+        results = run_once(
+            paths=[test_file], assignment=spec, submission=LocalSubmission(namespace), seed=grading_seed()
+        )
+    result = next(r for r in results if r.id == question)
+    if not result.tests:
+        raise CourseError(f"no hidden test of {assignment}/{question} ran: is {test_file} collectable?")
+    print(feedback(result))
+    # Above the cell's points nbgrader raises instead of grading; rounding hides float sums.
+    return round(min(max(result.score, 0.0), points), 6)
+
+
+def _forget_other_module(test_file: Path) -> None:
+    # pytest imports a hidden test file under its bare name (``test_q3``); a module of that name
+    # left by another course in this interpreter would make collection fail with a mismatch.
+    module = sys.modules.get(test_file.stem)
+    if module is not None and Path(getattr(module, "__file__", None) or "").resolve() != test_file.resolve():
+        del sys.modules[test_file.stem]
+
+
+def grading_seed() -> int:
+    """The seed of the hidden tests' random inputs: ``$CNNGRADER_SEED``, else the default."""
+    value = os.environ.get(SEED_VAR, "")
+    try:
+        return int(value) if value else DEFAULT_SEED
+    except ValueError:
+        raise CourseError(f"{SEED_VAR} must be an integer, not {value!r}") from None
+
+
+def feedback(result: QuestionResult) -> str:
+    """A few lines for the student: the question's score, then each test's outcome and message."""
+    lines = [f"{result.id}: {_num(result.score)} / {_num(result.max_score)} points"]
+    for test in result.tests:
+        line = f"  [{MARKS[test.outcome]}] {test.name} ({_num(test.score)}/{_num(test.max_score)})"
+        lines.append(f"{line}: {test.message}" if test.message else line)
+    return "\n".join(lines)
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+# pytest's unraisable-exception plugin runs gc.collect() five times as a session ends: with torch
+# loaded that is most of a one-question run (~0.4 s of ~0.5 s). Third-party plugins installed in
+# the student's environment have no business in a hidden test run either.
+LEAN_PYTEST_ENV = {
+    "PYTEST_ADDOPTS": "-p no:unraisableexception -p no:threadexception",
+    "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+}
+
+
+@contextlib.contextmanager
+def _lean_pytest() -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in LEAN_PYTEST_ENV}
+    os.environ.update(LEAN_PYTEST_ENV)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Silence warnings and swallow stdout and stderr, Python-level and file-descriptor-level.
+
+    What the student's code prints while tests run is not feedback, and a single byte on
+    stderr (a torch UserWarning from C++) would make nbgrader score the cell 0.
+    """
+    with (
+        warnings.catch_warnings(),
+        contextlib.redirect_stdout(io.StringIO()),
+        contextlib.redirect_stderr(io.StringIO()),
+        _fd_to_devnull(2),
+        _fd_to_devnull(1),
+    ):
+        warnings.simplefilter("ignore")
+        yield
+
+
+@contextlib.contextmanager
+def _fd_to_devnull(fd: int) -> Iterator[None]:
+    # ipykernel forwards whatever reaches fds 1 and 2 into the cell's outputs, so point the fd
+    # itself elsewhere for the duration. Flush first so nothing buffered lands in the void late.
+    for stream in (sys.__stdout__, sys.__stderr__):
+        with contextlib.suppress(Exception):
+            stream.flush()  # type: ignore[union-attr]
+    saved = os.dup(fd)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)

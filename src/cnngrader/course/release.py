@@ -1,0 +1,88 @@
+"""Release an assignment with nbgrader itself, then prove that nothing secret reached students."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from cnngrader.course.leaks import find_leaks, secret_lines
+from cnngrader.errors import CourseError
+
+NBGRADER_TIMEOUT = 300  # seconds; generate_assignment takes about two here
+
+
+@dataclass(frozen=True)
+class ReleaseReport:
+    """What a release produced and how much of it was proven clean."""
+
+    assignment: str
+    release_dir: Path
+    notebooks: tuple[Path, ...]
+    secret_lines_checked: int
+
+    def __str__(self) -> str:
+        names = ", ".join(p.name for p in self.notebooks)
+        return (
+            f"released {self.assignment} to {self.release_dir} ({names}); "
+            f"none of {self.secret_lines_checked} solution and hidden-test lines reached it"
+        )
+
+
+def release_assignment(*, course_root: Path, assignment: str) -> ReleaseReport:
+    """Run ``nbgrader generate_assignment`` into ``release/<assignment>/`` and check it for leaks.
+
+    Raises ``CourseError`` if the course or assignment is missing, nbgrader fails, or any
+    solution or hidden-test line of a source notebook appears in the release.
+    """
+    root = Path(course_root).resolve()
+    source_dir = _source_dir(root, assignment)
+    generate_assignment(course_root=root, assignment=assignment)
+    release_dir = root / "release" / assignment
+    checked = 0
+    notebooks = []
+    for source_path in sorted(source_dir.glob("*.ipynb")):
+        released = release_dir / source_path.name
+        checked += prove_clean(source_path, released)
+        notebooks.append(released)
+    if not notebooks:
+        raise CourseError(f"{source_dir} holds no notebook to release")
+    return ReleaseReport(assignment, release_dir, tuple(notebooks), checked)
+
+
+def _source_dir(root: Path, assignment: str) -> Path:
+    if not (root / "nbgrader_config.py").is_file():
+        raise CourseError(f"{root} is not an nbgrader course: nbgrader_config.py is missing")
+    source_dir = root / "source" / assignment
+    if not source_dir.is_dir():
+        raise CourseError(f"no assignment {assignment!r} in {root}: {source_dir} is not a folder")
+    return source_dir
+
+
+def generate_assignment(*, course_root: Path, assignment: str) -> None:
+    """The real ``nbgrader generate_assignment --force``, run from the course folder."""
+    command = [
+        sys.executable, "-m", "nbgrader", "generate_assignment", assignment,
+        "--force", f"--CourseDirectory.root={course_root}",
+    ]  # fmt: skip
+    done = subprocess.run(
+        command, cwd=course_root, capture_output=True, text=True, timeout=NBGRADER_TIMEOUT, check=False
+    )
+    if done.returncode != 0:
+        tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
+        raise CourseError(f"nbgrader generate_assignment {assignment} failed:\n{tail}")
+
+
+def prove_clean(source_path: Path, released_path: Path) -> int:
+    """Raise ``CourseError`` on any leak of ``source_path`` into ``released_path``; count secrets."""
+    if not released_path.is_file():
+        raise CourseError(f"nbgrader did not write {released_path}")
+    source_nb = nbformat.read(source_path, as_version=4)
+    leaks = find_leaks(source_nb, nbformat.read(released_path, as_version=4), notebook=released_path.name)
+    if leaks:
+        listed = "\n".join(f"  {leak}" for leak in leaks[:20])
+        raise CourseError(f"{len(leaks)} secret line(s) reached {released_path}:\n{listed}")
+    return len(secret_lines(source_nb))

@@ -1,0 +1,148 @@
+"""A model as the canonical sequence of operations it computes: what graders compare.
+
+Two models are "the same" when their steps are equal, however they were spelled (module or
+functional, ``Sequential`` or attributes, ``view`` or ``flatten``...): see ``canon.py`` for the
+spellings and ``trace.py`` for how a model is followed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+
+from cnngrader.inspect import canon, spellings, trace, words
+from cnngrader.testing import StudentError
+
+__all__ = ["KINDS", "Followed", "Step", "follow_model", "format_shape", "model_steps", "total_parameters"]
+
+# What each canonical operation is, for rules such as "at least one pooling operation".
+KINDS: dict[str, str] = {
+    "conv": "conv",
+    "conv transpose": "conv",
+    "linear": "linear",
+    "max pool": "pool",
+    "avg pool": "pool",
+    "adaptive avg pool": "pool",
+    "adaptive max pool": "pool",
+    "global avg pool": "pool",
+    "global max pool": "pool",
+    "flatten": "flatten",
+    "reshape": "reshape",
+    "batch norm": "norm",
+    "layer norm": "norm",
+    "group norm": "norm",
+    "dropout": "dropout",
+    **{name: "activation" for name in spellings.ACTIVATIONS},
+}
+
+BATCH = 2  # big enough that batch norm and "is the batch kept?" both make sense, small to be cheap
+
+
+@dataclass(frozen=True)
+class Step:
+    """One operation: its canonical name, hyperparameters, output shape (no batch) and parameters."""
+
+    op: str
+    hyper: tuple[tuple[str, Any], ...] = ()
+    shape: tuple[int, ...] | None = ()  # None: the run never got here (the model failed before)
+    parameters: int = 0
+
+    @property
+    def kind(self) -> str:
+        """conv, linear, pool, activation, flatten, reshape, norm, dropout or other."""
+        return KINDS.get(self.op, "other")
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return dict(self.hyper).get(name, default)
+
+    def same_operation(self, other: Step) -> bool:
+        """Same op and hyperparameters (the output shape then follows from the input)."""
+        return self.op == other.op and self.hyper == other.hyper
+
+    def settings(self) -> str:
+        """The hyperparameters in words, e.g. ``3->2 kernel 3 padding 1`` (empty for a plain relu)."""
+        return words.settings_text(self.op, dict(self.hyper))
+
+    def describe(self) -> str:
+        """The step in words, e.g. ``conv 3->2 kernel 3 padding 1``."""
+        return f"{self.op} {self.settings()}".strip()
+
+    def __str__(self) -> str:
+        return self.describe()
+
+
+def format_shape(shape: Sequence[int] | None) -> str:
+    """``(2, 50, 50)`` as ``2x50x50``, the way the lecture writes feature maps (``?`` if unknown)."""
+    if shape is None:
+        return "?"
+    return "x".join(str(d) for d in shape) if shape else "a single number"
+
+
+@dataclass(frozen=True)
+class Followed:
+    """The steps of a model, and why its run stopped early if it did (later steps have no shape)."""
+
+    steps: tuple[Step, ...]
+    error: str | None = None
+
+
+def follow_model(model: torch.nn.Module, input_shape: tuple[int, ...]) -> Followed:
+    """Trace ``model`` and run it once on a batch of two inputs of ``input_shape`` (no batch dimension).
+
+    Works on a live module and on a rebuilt ``torch.fx.GraphModule``. The run is in eval mode and
+    without gradients; the model's mode is restored afterwards. If the model fails at some layer,
+    the steps after it keep their hyperparameters but have ``shape=None``, and ``error`` says where.
+    Raises ``StudentError`` only if the model cannot be traced at all.
+    """
+    traced = trace.trace(model)
+    example = _example_input(model, input_shape)
+    was_training = model.training
+    try:
+        model.eval()
+        with torch.no_grad():
+            values, error = trace.run(traced, example)
+    finally:
+        model.train(was_training)
+    env = canon.Env(values, traced)
+    steps = []
+    for node in traced.graph.nodes:
+        made = canon.step_fields(node, env)
+        if made is not None:
+            op, hyper, out, parameters = made
+            steps.append(Step(op, hyper, _without_batch(out), parameters))
+    return Followed(tuple(steps), error)
+
+
+def model_steps(model: torch.nn.Module, input_shape: tuple[int, ...]) -> list[Step]:
+    """The canonical steps of ``model`` on inputs of ``input_shape`` (without the batch dimension).
+
+    Like :func:`follow_model`, but a model that fails on such an input raises ``StudentError``
+    saying at which layer.
+    """
+    followed = follow_model(model, input_shape)
+    if followed.error is not None:
+        raise StudentError(followed.error)
+    return list(followed.steps)
+
+
+def total_parameters(model: torch.nn.Module, *, trainable_only: bool = False) -> int:
+    """Every parameter of the model counted once (shared layers too), as torch-summary totals do."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+
+
+def _example_input(model: torch.nn.Module, input_shape: tuple[int, ...]) -> torch.Tensor:
+    tensors = [*model.parameters(), *model.buffers()]
+    device = tensors[0].device if tensors else torch.device("cpu")
+    if device.type == "meta":  # reference models live on "meta": shapes without any arithmetic
+        return torch.empty(BATCH, *input_shape, device=device)
+    generator = torch.Generator().manual_seed(0)
+    return torch.randn(BATCH, *input_shape, generator=generator).to(device)
+
+
+def _without_batch(shape: tuple[int, ...] | None) -> tuple[int, ...] | None:
+    if shape and shape[0] == BATCH:
+        return shape[1:]
+    return shape  # the batch was folded away (e.g. x.view(-1)): show the whole shape

@@ -1,0 +1,167 @@
+"""Trusted side: the rebuilt model must reproduce the student's own model before it is graded.
+
+A forward pre-hook on each rebuilt module checks every new input signature (shapes and dtypes)
+once: first on the meta device, so that no intermediate can be larger than the grader allows,
+then on a fresh random input (never the test's input), comparing the student's forward in the
+child with a pristine rebuilt copy. A forward that behaves differently while traced is caught.
+"""
+
+from __future__ import annotations
+
+import copy
+import secrets
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import torch
+from torch import nn
+from torch.utils.hooks import RemovableHandle
+
+from cnngrader.testing import StudentError
+
+Reference = Callable[..., Any]
+Signature = tuple[tuple[tuple[int, ...], torch.dtype], ...]
+MAX_ELEMENTS = 2**27  # 512 MiB of float32 in any one intermediate
+
+
+class ReproductionCheck:
+    """Verifies a rebuilt model against ``reference`` (the student's forward, run in the child)."""
+
+    def __init__(self, pristine: nn.Module, reference: Reference, *, name: str = "the model",
+                 rtol: float = 1e-4, atol: float = 1e-5, max_elements: int = MAX_ELEMENTS) -> None:
+        self._pristine = pristine  # rebuilt from the description, never handed to a test
+        self._reference = reference
+        self._name = name
+        self._rtol, self._atol = rtol, atol
+        self._max_elements = max_elements
+        self._meta: nn.Module | None = None
+        self._verified: set[Signature] = set()
+        self._generator = torch.Generator().manual_seed(secrets.randbits(62))
+
+    def attach(self, module: nn.Module) -> RemovableHandle:
+        return module.register_forward_pre_hook(self._hook)
+
+    def check(self, signature: Signature) -> None:
+        """Raise StudentError unless the rebuilt model reproduces the student's on this signature."""
+        if signature in self._verified:
+            return
+        self._check_sizes(signature)
+        inputs = [_random(shape, dtype, self._generator) for shape, dtype in signature]
+        expected = self._reference(*inputs)
+        with _eval(self._pristine), torch.no_grad():
+            got = self._pristine(*inputs)
+        problem = difference(expected, got, rtol=self._rtol, atol=self._atol)
+        if problem is not None:
+            shapes = ", ".join(_shape(shape) for shape, _ in signature)
+            raise StudentError(
+                f"the grader rebuilt {self._name} from its layers and operations, but the rebuilt "
+                f"model does not reproduce {self._name}.forward on a random input of shape {shapes}: "
+                f"{problem}. Does forward behave differently when traced (checks on the input's "
+                "type, Python-side state, or randomness in eval mode)?"
+            )
+        self._verified.add(signature)
+
+    def _hook(self, module: nn.Module, args: tuple[Any, ...]) -> None:
+        if not args or not all(isinstance(a, torch.Tensor) for a in args):
+            raise StudentError(f"the grader can only check models whose forward takes tensors ({self._name})")
+        self.check(tuple((tuple(a.shape), a.dtype) for a in args))
+
+    def _check_sizes(self, signature: Signature) -> None:
+        if self._meta is None:
+            self._meta = copy.deepcopy(self._pristine).to("meta")
+        inputs = [torch.empty(shape, dtype=dtype, device="meta") for shape, dtype in signature]
+        limiter = _SizeLimiter(self._meta, self._max_elements)
+        try:
+            with _eval(self._meta), torch.no_grad():
+                limiter.run(*inputs)
+        except StudentError:
+            raise
+        except Exception as exc:
+            shapes = ", ".join(_shape(shape) for shape, _ in signature)
+            raise StudentError(f"{self._name} cannot run on an input of shape {shapes}: "
+                               f"{type(exc).__name__}: {_first_line(exc)}") from None
+
+
+def warm_up() -> None:
+    """Load torch's meta kernels now (about a second, once per process) rather than at the first check."""
+    with torch.no_grad():
+        nn.functional.linear(torch.empty(2, 4, device="meta"), torch.empty(3, 4, device="meta"))
+
+
+class _SizeLimiter(torch.fx.Interpreter):
+    """Runs the graph on meta tensors and refuses any step that would be too large."""
+
+    def __init__(self, module: nn.Module, max_elements: int) -> None:
+        super().__init__(module)
+        self.max_elements = max_elements
+
+    def run_node(self, n: torch.fx.Node) -> Any:
+        result = super().run_node(n)
+        for tensor in _tensors(result):
+            if tensor.numel() > self.max_elements:
+                raise StudentError(f"step {n.name} of the model would hold {tensor.numel():,} numbers, "
+                                   f"more than the grader allows ({self.max_elements:,})")
+        return result
+
+
+def difference(expected: Any, got: Any, *, rtol: float, atol: float) -> str | None:
+    """How ``got`` differs from ``expected`` in words, or None if they agree."""
+    if isinstance(expected, torch.Tensor) and isinstance(got, torch.Tensor):
+        if tuple(expected.shape) != tuple(got.shape):
+            return f"output of shape {_shape(got.shape)} instead of {_shape(expected.shape)}"
+        e, g = expected.detach().double(), got.detach().double()
+        if torch.allclose(g, e, rtol=rtol, atol=atol, equal_nan=True):
+            return None
+        return f"outputs differ by up to {(g - e).abs().nan_to_num(float('inf')).max().item():.3g}"
+    if isinstance(expected, (tuple, list)) and isinstance(got, (tuple, list)):
+        if len(expected) != len(got):
+            return f"{len(got)} outputs instead of {len(expected)}"
+        for e, g in zip(expected, got, strict=True):
+            problem = difference(e, g, rtol=rtol, atol=atol)
+            if problem is not None:
+                return problem
+        return None
+    if type(expected) is not type(got) and not (_number(expected) and _number(got)):
+        return f"an output of type {type(got).__name__} instead of {type(expected).__name__}"
+    return None if expected == got else f"output {got!r} instead of {expected!r}"
+
+
+@contextmanager
+def _eval(module: nn.Module) -> Iterator[None]:
+    modes = [(m, m.training) for m in module.modules()]
+    module.eval()
+    try:
+        yield
+    finally:
+        for m, training in modes:
+            m.training = training
+
+
+def _random(shape: Sequence[int], dtype: torch.dtype, generator: torch.Generator) -> torch.Tensor:
+    if dtype.is_floating_point:
+        return torch.randn(tuple(shape), generator=generator).to(dtype)
+    if dtype == torch.bool:
+        return torch.randint(0, 2, tuple(shape), generator=generator).bool()
+    return torch.randint(0, 10, tuple(shape), generator=generator).to(dtype)
+
+
+def _tensors(value: Any) -> Iterator[torch.Tensor]:
+    if isinstance(value, torch.Tensor):
+        yield value
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            yield from _tensors(item)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _shape(shape: Sequence[int]) -> str:
+    return "(" + ", ".join(str(int(d)) for d in shape) + ")"
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else ""

@@ -1,0 +1,197 @@
+"""Pure parts of the batch: records, fingerprints, the plan, the protocol, the summary, the page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cnngrader.batch.course import find_submissions, open_course
+from cnngrader.batch.fingerprint import content_key, notebook_digest, suite_digest
+from cnngrader.batch.plan import Reason, make_plan
+from cnngrader.batch.protocol import Done, Fatal, Ready, Task, decode, encode
+from cnngrader.batch.state import Record, Status, failed_result, load_record, write_record
+from cnngrader.batch.summary import BatchReport, ScoreChange, WorkerSummary, histogram, render_summary
+from cnngrader.batch.sync import SyncReport
+from cnngrader.errors import CourseError
+from cnngrader.report.html import render_feedback
+from cnngrader.results import Outcome, QuestionResult, Result, TestResult
+
+from .batchkit import QUESTIONS, answers, set_hidden_answer, student_notebook, submit
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def result(scores: dict[str, float], errors: tuple[str, ...] = (), timeout: str = "") -> Result:
+    questions = []
+    for q in QUESTIONS:
+        score = scores.get(q, 0.0)
+        outcome = Outcome.TIMEOUT if q == timeout else Outcome.PASSED if score else Outcome.FAILED
+        test = TestResult(f"{q}: the right answer", score, 1.0, outcome, "" if score else f"{q} is not right")
+        questions.append(QuestionResult(q, score, 1.0, (test,)))
+    return Result(
+        "quiz6", "quiz6.ipynb", sum(scores.values()), 10.0, "bubblewrap", tuple(questions), errors, 7
+    )
+
+
+def record(student: str, res: Result, **kw) -> Record:
+    return Record(student, "k", 7, "sha", (("test_q1.py", "abc"),), "cnngrader 0.1.0", res, **kw)
+
+
+def test_record_round_trips_and_a_damaged_record_means_regrade(tmp_path: Path):
+    rec = record("ada", result({"q1": 1.0}), seconds=0.02, graded_at="2025-01-01T00:00:00+00:00")
+    path = tmp_path / "a" / "cnngrader.json"
+    write_record(path, rec)
+    assert load_record(path) == rec
+    assert [p.name for p in path.parent.iterdir()] == ["cnngrader.json"]  # no temporary left behind
+    path.write_text("{half a rec")
+    assert load_record(path) is None
+    path.write_text(json.dumps({**rec.to_dict(), "format": 99}))
+    assert load_record(path) is None
+    assert load_record(tmp_path / "missing.json") is None
+
+
+def test_failed_result_scores_every_question_zero():
+    res = failed_result(assignment="quiz6", notebook=Path("x.ipynb"), why="stopped", isolation="fake", seed=3)
+    assert [q.id for q in res.questions] == list(QUESTIONS) and res.score == 0 and res.errors == ("stopped",)
+
+
+def test_suite_digest_follows_test_files_and_ignores_caches(course: Path):
+    before = suite_digest(course, "quiz6")
+    (course / "autograder" / "quiz6" / "__pycache__").mkdir()
+    (course / "autograder" / "quiz6" / "__pycache__" / "x.pyc").write_bytes(b"junk")
+    assert suite_digest(course, "quiz6") == before
+    set_hidden_answer(course, "q3", "81")
+    after = suite_digest(course, "quiz6")
+    assert after.digest != before.digest
+    assert after.changed_files(dict(before.files)) == ("quiz6/test_q3.py",)
+    assert notebook_digest(course / "nope.ipynb") == "missing"
+    assert content_key(notebook="a", suite="b", engine="c", seed=1) != content_key(
+        notebook="a", suite="b", engine="c", seed=2
+    )
+
+
+def test_plan_reasons_and_seeds(course: Path):
+    c = open_course(course)
+    submit(course, "ada", student_notebook(answers()))
+    submit(course, "bob", student_notebook(answers()))
+    subs = find_submissions(c, "quiz6", None)
+    suite = suite_digest(course, "quiz6")
+    plan = make_plan(c, "quiz6", subs, suite=suite, engine="e1", force=False)
+    assert [(p.submission.student, p.reason) for p in plan.todo] == [("ada", Reason.NEW), ("bob", Reason.NEW)]
+    for p in plan.todo:
+        sha = notebook_digest(p.submission.notebook)
+        key = content_key(notebook=sha, suite=suite.digest, engine="e1", seed=p.seed)
+        rec = record(p.submission.student, result({}))
+        write_record(c.record_path(p.submission.student, "quiz6"), rec.__class__(**{
+            **rec.__dict__, "key": key, "seed": p.seed, "notebook_sha": sha, "suite_files": suite.files,
+            "engine": "e1"}))  # fmt: skip
+    assert make_plan(c, "quiz6", subs, suite=suite, engine="e1", force=False).todo == ()
+    forced = make_plan(c, "quiz6", subs, suite=suite, engine="e1", force=True)
+    assert {p.reason for p in forced.todo} == {Reason.FORCED}
+    assert [p.seed for p in forced.todo] == [p.seed for p in plan.todo]  # a regrade keeps its seed
+    assert {p.reason for p in make_plan(c, "quiz6", subs, suite=suite, engine="e2", force=False).todo} == {
+        Reason.ENGINE
+    }
+    submit(course, "bob", student_notebook(answers(wrong=("q1",))))
+    assert [p.reason for p in make_plan(c, "quiz6", subs, suite=suite, engine="e1", force=False).todo] == [
+        Reason.NOTEBOOK
+    ]
+    set_hidden_answer(course, "q1", '"A"')
+    changed = make_plan(c, "quiz6", subs, suite=suite_digest(course, "quiz6"), engine="e1", force=False)
+    assert {p.submission.student: p.reason for p in changed.todo} == {
+        "ada": Reason.TESTS,
+        "bob": Reason.NOTEBOOK,
+    }
+
+
+def test_course_checks_and_submission_discovery(tmp_path: Path, course: Path):
+    with pytest.raises(CourseError, match="autograder"):
+        open_course(tmp_path)
+    c = open_course(course)
+    assert c.db_url == f"sqlite:///{course / 'gradebook.db'}" and c.db_path == course / "gradebook.db"
+    submit(course, "ada", student_notebook(answers()), timestamp="2025-03-01 10:00:00 UTC")
+    (course / "submitted" / "bob" / "lab6").mkdir(parents=True)  # another assignment only
+    subs = find_submissions(c, "quiz6", None)
+    assert [(s.student, s.timestamp) for s in subs] == [("ada", "2025-03-01 10:00:00 UTC")]
+
+
+def test_protocol_round_trip_and_refusals():
+    for message in (
+        Task("ada", "/x.ipynb", "quiz6", 3, None, 2),
+        Ready(12, "bubblewrap"),
+        Done("ada", {"a": 1}, 100, 200, recycle=True),
+        Fatal("IsolationError", "no", 4),
+    ):
+        assert decode(encode(message)) == message
+    for bad in (b"[]", b'{"op": "exec"}', b"not json"):
+        with pytest.raises(ValueError):
+            decode(bad)
+
+
+def test_histogram():
+    assert histogram([0, 1, 1, 1], 1) == "▃█"
+    assert histogram([0, 0, 2], 2) == "█ ▄"
+    assert histogram([0.5, 9.5, 9.9], 10) == "▄        █"
+    assert histogram([0, 1, 1], 1, ascii_only=True) == "=@"
+    assert histogram([], 4) == ""
+
+
+def sample_report() -> BatchReport:
+    full = dict.fromkeys(QUESTIONS, 1.0)
+    records = (
+        record("ada", result(full)),
+        record("bob", result({**full, "q3": 0.0, "q8": 0.0})),
+        record("cyd", result({**full, "q5": 0.0}, errors=("cell 4 ran out of time",), timeout="q5")),
+        record("dud", result({}, errors=("quiz6.ipynb is empty (0 bytes of notebook)",))),
+        record("eve", result({}, errors=("not graded",)), status=Status.FAILED, attempts=2,
+               grader_error="the grading worker died (killed by SIGKILL), on each of 2 attempts"),
+    )  # fmt: skip
+    return BatchReport(
+        assignment="quiz6",
+        records=records,
+        graded=("bob", "cyd", "dud", "eve"),
+        unchanged=1,
+        moved=(ScoreChange("bob", 9.0, 8.0, (("q8", -1.0),), "hidden tests changed"),),
+        retried=("eve", "eve"),
+        seconds=4.5,
+        workers=(
+            WorkerSummary(0, 2, 3, (2.1, 1.9), 300 * 1024, 250 * 1024, "bubblewrap"),
+            WorkerSummary(1, 1, 2, (2.2,), 310 * 1024, 240 * 1024, "bubblewrap"),
+        ),
+        gradebook=SyncReport(4, ("question 'q11' has no grade cell",)),
+    )
+
+
+def test_summary_matches_the_golden_file():
+    text = render_summary(sample_report()) + "\n"
+    golden = GOLDEN / "summary.txt"
+    if not golden.exists():  # first run writes it; review it, then it guards the layout
+        golden.write_text(text)
+    assert text == golden.read_text()
+
+
+def test_report_lists_errors_and_timeouts_by_student():
+    report = sample_report()
+    assert [n.student for n in report.errors] == ["cyd", "dud", "eve"]
+    assert [(n.student, n.text) for n in report.timeouts] == [("cyd", "q5")]
+    assert report.isolation == {"bubblewrap": 4}
+
+
+def test_feedback_page_escapes_everything_and_keeps_layer_tables():
+    table = "step  expected            found\n4     conv 3->2 pad 1     conv 3->2 pad 0"
+    res = Result(
+        "lab6", "lab6.ipynb", 2.0, 8.0, "bubblewrap",
+        (QuestionResult("cnn", 2.0, 8.0, (
+            TestResult("<script>alert(1)</script>", 2.0, 2.0, Outcome.PASSED),
+            TestResult("layers", 0.0, 6.0, Outcome.FAILED, table),
+        )), QuestionResult("budget_cnn", 0.0, 6.0, ())),
+        ("cell 3 raised NameError: name 'x' & <y> is not defined",),
+    )  # fmt: skip
+    page = render_feedback(res, student="o'neil <b>")
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    assert "o&#x27;neil &lt;b&gt;" in page and "&amp; &lt;y&gt;" in page
+    assert "<pre>step  expected            found\n4     conv 3-&gt;2 pad 1" in page
+    assert "2 / 8" in page and "not attempted" not in page and "No test could be run" in page
+    assert page.startswith("<!DOCTYPE html>") and "http" not in page.replace("https://", "")  # self-contained

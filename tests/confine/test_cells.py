@@ -1,0 +1,118 @@
+"""Cells run like a kernel runs them: in order, in one namespace, past errors, each under a deadline."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from cnngrader.confine import CellStatus, Limits
+from cnngrader.confine.ipython import SHELL_MESSAGE
+
+
+def statuses(run):
+    return [c.status for c in run.cells]
+
+
+def test_cells_continue_past_errors(run_cells):
+    run = run_cells("a = 1", "raise ValueError('bad value')\nprint('never')", "b = a + 1", "1/0",
+                    "c = b * 10")
+    assert statuses(run) == [CellStatus.OK, CellStatus.ERROR, CellStatus.OK, CellStatus.ERROR, CellStatus.OK]
+    assert (run.cells[1].ename, run.cells[1].evalue) == ("ValueError", "bad value")
+    assert run.cells[3].ename == "ZeroDivisionError"
+    assert run.value("c") == 20
+
+
+def test_output_and_last_expression_are_captured(run_cells):
+    run = run_cells("import sys\nprint('out')\nprint('err', file=sys.stderr)\n6 * 7")
+    cell = run.cells[0]
+    assert (cell.stdout, cell.stderr, cell.displays) == ("out\n", "err\n", ("42",))
+
+
+def test_syntax_errors_and_system_exit_are_cell_errors(run_cells):
+    run = run_cells("def f(:\n    pass", "import sys\nsys.exit(3)", "exit()", "ok = True")
+    assert [c.ename for c in run.cells[:3]] == ["SyntaxError", "SystemExit", "SystemExit"]
+    assert run.value("ok") is True
+
+
+def test_the_namespace_is_main(run_cells):
+    run = run_cells("name = __name__")
+    assert run.value("name") == "__main__"
+
+
+def test_magics_are_harmless_and_shell_commands_never_run(run_cells):
+    run = run_cells(
+        "get_ipython().run_line_magic('matplotlib', 'inline')\nget_ipython().run_line_magic('load_ext', 'x')",
+        "get_ipython().system('touch pwned')\nlisting = get_ipython().getoutput('ls')",
+        "get_ipython().run_cell_magic('bash', '', 'touch pwned2\\n')",
+        "get_ipython().run_cell_magic('time', '', 'timed = 5\\n')",
+        "get_ipython().run_line_magic('time', 'also = 6')",
+        "import os\nleft = sorted(os.listdir('.'))",
+    )
+    assert all(c.status is CellStatus.OK for c in run.cells), run.cells
+    assert run.cells[1].stdout == f"{SHELL_MESSAGE}\n{SHELL_MESSAGE}\n"
+    assert run.value("listing") == []
+    assert (run.value("timed"), run.value("also"), run.value("left")) == (5, 6, [])
+
+
+def test_output_flood_is_capped(run_cells):
+    limits = Limits(cell_seconds=5, output_chars=1000)
+    run = run_cells("for _ in range(200_000):\n    print('x' * 50)", limits=limits)
+    cell = run.cells[0]
+    assert cell.status is CellStatus.OK
+    assert len(cell.stdout) < 1100 and "output truncated" in cell.stdout
+
+
+def test_output_that_escapes_badly_still_fits_a_report(run_cells):
+    run = run_cells("import sys\nprint('\\x00' * 70_000)\nprint('\\x01' * 70_000, file=sys.stderr)",
+                    "display(*['\\x02' * 5000] * 30)\nok = 1")
+    assert [c.status for c in run.cells] == [CellStatus.OK, CellStatus.OK]
+    assert 0 < len(run.cells[0].stdout) <= 64 * 1024 + 100
+    assert run.value("ok") == 1
+
+
+def test_figures_are_counted_and_show_is_silent(run_cells):
+    run = run_cells("import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()\nplt.figure()")
+    cell = run.cells[0]
+    assert cell.status is CellStatus.OK and cell.stderr == ""
+    assert cell.figures >= 1
+
+
+def test_a_hanging_cell_costs_only_itself(run_cells):
+    limits = Limits(cell_seconds=1.0, notebook_seconds=20.0)
+    started = time.monotonic()
+    run = run_cells("a = 1", "while True:\n    pass", "b = a + 1", "import time\ntime.sleep(100)",
+                    "c = b + 1", limits=limits)
+    ok, timeout = CellStatus.OK, CellStatus.TIMEOUT
+    assert statuses(run) == [ok, timeout, ok, timeout, ok]
+    assert run.cells[1].ename == "CellTimeoutError" and "1 s" in run.cells[1].evalue
+    assert run.value("c") == 3
+    assert run.forks == 3
+    assert time.monotonic() - started < 8
+
+
+def test_the_notebook_limit_skips_the_rest(run_cells):
+    limits = Limits(cell_seconds=5.0, notebook_seconds=1.5)
+    run = run_cells("a = 1", "import time\ntime.sleep(1)", "time.sleep(1)", "b = 2", limits=limits)
+    assert statuses(run) == [CellStatus.OK, CellStatus.OK, CellStatus.TIMEOUT, CellStatus.SKIPPED]
+    assert run.value("a") == 1  # a fresh child re-ran what had finished, for the probes
+
+
+def test_a_cell_that_kills_its_process_is_an_error_and_later_cells_run(run_cells):
+    run = run_cells("a = 1", "import os\nos._exit(3)", "b = a + 1")
+    assert statuses(run) == [CellStatus.OK, CellStatus.ERROR, CellStatus.OK]
+    assert run.cells[1].ename == "DeadKernelError" and "exited with code 3" in run.cells[1].evalue
+    assert run.value("b") == 2
+
+
+def test_forking_a_child_costs_tens_of_milliseconds(sandbox):
+    startups, totals = [], []
+    for _ in range(8):
+        started = time.perf_counter()
+        run = sandbox.run(["x = 1"])
+        totals.append(time.perf_counter() - started)
+        startups.append(run.startup_seconds)
+        assert run.value("x") == 1
+        run.close()
+    print(f"fork+confine median {statistics.median(startups) * 1000:.1f} ms, "
+          f"whole run median {statistics.median(totals) * 1000:.1f} ms")
+    assert statistics.median(startups) < 0.2

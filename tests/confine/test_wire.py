@@ -1,0 +1,164 @@
+"""The wire format: every value type round-trips, limits hold, nothing is ever unpickled."""
+
+from __future__ import annotations
+
+import math
+import pickle
+import socket
+
+import pytest
+import torch
+
+from cnngrader.confine.channel import Channel
+from cnngrader.confine.wire import (
+    MAX_DEPTH,
+    MAX_HEADER_BYTES,
+    PREFIX,
+    Frame,
+    WireError,
+    decode_header,
+    decode_value,
+    encode_frame,
+    pack,
+    recv_frame,
+    send_frame,
+    unpack,
+)
+
+VALUES = [
+    0, -7, 2**70, 3.5, -0.0, "", "héllo ✓", True, False, None,
+    [1, [2, [3]]], (1, "a", (2.0,)), (), [], {"a": 1, "b": [1, 2]}, {1: "x", (1, 2): None},
+    {"C", "a"}, frozenset({1, 2}), set(), {"nested": ({"deep": frozenset({"x"})},)},
+]
+
+
+def roundtrip(value):
+    return unpack(Frame(*_through_bytes(pack({}, {"v": value}))), "v")
+
+
+def _through_bytes(frame: Frame) -> tuple[dict, bytes]:
+    data = encode_frame(frame)
+    header_len, _ = PREFIX.unpack(data[: PREFIX.size])
+    header = decode_header(data[PREFIX.size : PREFIX.size + header_len])
+    return header, data[PREFIX.size + header_len :]
+
+
+@pytest.mark.parametrize("value", VALUES, ids=repr)
+def test_plain_values_round_trip_with_their_types(value):
+    back = roundtrip(value)
+    assert back == value
+    assert type(back) is type(value)
+
+
+def test_bool_and_int_stay_distinct():
+    assert [type(v) for v in roundtrip([True, 1, 1.0])] == [bool, int, float]
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
+def test_non_finite_floats_round_trip(value):
+    back = roundtrip(value)
+    assert math.isnan(back) if math.isnan(value) else back == value
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.float16, torch.int64, torch.uint8,
+                                   torch.bool, torch.bfloat16])
+def test_tensors_round_trip(dtype):
+    tensor = (torch.arange(24).reshape(2, 3, 4) % 3).to(dtype)
+    back = roundtrip({"t": tensor, "pair": (tensor[0], tensor.transpose(0, 2))})
+    assert torch.equal(back["t"], tensor) and back["t"].dtype == dtype
+    assert torch.equal(back["pair"][1], tensor.transpose(0, 2))
+
+
+def test_scalar_empty_and_grad_tensors_arrive_plain():
+    weight = torch.nn.Parameter(torch.ones(2))
+    back = roundtrip([torch.tensor(3.0), torch.zeros(0, 5), weight * 2])
+    assert back[0].shape == () and back[1].shape == (0, 5)
+    assert not back[2].requires_grad and type(back[2]) is torch.Tensor
+
+
+def test_unknown_types_are_refused_when_encoding():
+    with pytest.raises(WireError, match="complex"):
+        pack({}, {"v": 1j})
+
+
+@pytest.mark.parametrize("bad", [
+    {"$unknown": []}, {"a": 1}, {"$tuple": [], "$set": []}, {"$float": "1e999"}, {"$tensor": "t9"},
+    {"$set": [[1, 2]]}, {"$dict": [[[1], 2]]},
+])
+def test_malformed_values_are_refused(bad):
+    with pytest.raises(WireError):
+        decode_value(bad, {})
+
+
+def test_nesting_is_limited():
+    deep: list = []
+    for _ in range(MAX_DEPTH + 2):
+        deep = [deep]
+    with pytest.raises(WireError, match="deeper"):
+        decode_value(deep, {})
+    with pytest.raises(WireError, match="deeper"):
+        pack({}, {"v": deep})
+
+
+def test_bare_nan_in_a_header_is_refused():
+    with pytest.raises(WireError):
+        decode_header(b'{"v": NaN}')
+
+
+def test_oversized_frames_are_refused_before_reading():
+    with pytest.raises(WireError, match="header"):
+        encode_frame(Frame({"x": "a" * (MAX_HEADER_BYTES + 1)}))
+    with pytest.raises(WireError, match="payload"):
+        encode_frame(Frame({}, b"x" * 101), max_payload=100)
+    a, b = socket.socketpair()
+    with a, b:
+        a.sendall(PREFIX.pack(10, 10**9))  # claims a gigabyte: refused from the prefix alone
+        with pytest.raises(WireError, match="payload"):
+            recv_frame(b, max_payload=1000)
+
+
+def test_channel_reads_frames_with_a_deadline():
+    import time
+
+    from cnngrader.confine.channel import ChannelClosed, ChannelTimeout
+
+    a, b = socket.socketpair()
+    channel = Channel(a, max_payload=1 << 20)
+    send_frame(b, pack({"n": 1}, {"t": torch.ones(3)}))
+    frame = channel.recv(time.monotonic() + 1)
+    assert torch.equal(unpack(frame, "t"), torch.ones(3))
+    started = time.monotonic()
+    with pytest.raises(ChannelTimeout):
+        channel.recv(time.monotonic() + 0.2)
+    assert time.monotonic() - started < 1
+    b.close()
+    with pytest.raises(ChannelClosed):
+        channel.recv(time.monotonic() + 1)
+    channel.close()
+
+
+class Bait:
+    """Unpickling this runs code: it must never happen to anything a child sends."""
+
+    fired = False
+
+    def __reduce__(self):
+        return (Bait.fire, ())
+
+    @staticmethod
+    def fire():
+        Bait.fired = True
+
+
+def test_pickle_payloads_are_not_tensors():
+    payload = pickle.dumps({"t0": Bait()})
+    frame = Frame({"v": {"$tensor": "t0"}}, payload)
+    with pytest.raises(WireError):
+        unpack(frame, "v")
+    assert not Bait.fired
+
+
+def test_objects_with_reduce_cannot_be_sent():
+    with pytest.raises(WireError):
+        pack({}, {"v": Bait()})
+    assert not Bait.fired

@@ -1,0 +1,158 @@
+"""The batch a hostile submission sits in: everyone else graded right, nothing touched, nothing left.
+
+Also the tricks only a batch can see: the submission folder itself (symlinks to another student's
+work or to the solutions, a FIFO, a 200 GB sparse file, odd names, extra files beside the
+notebook) and two submissions colluding through whatever survives from one child to the next.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .answers import MAX_SCORE
+from .verdicts import batch_gains, check_problems, figures, gradebook_gains, result_problems
+from .world import World, per_question
+
+pytestmark = pytest.mark.security
+
+WORLDS = ["fast_world", pytest.param("slow_world", marks=pytest.mark.slow)]
+
+
+@pytest.fixture(params=WORLDS)
+def world(request: pytest.FixtureRequest) -> World:
+    return request.getfixturevalue(request.param)
+
+
+def test_every_batch_finishes(world: World) -> None:
+    for run in world.batches:
+        assert not run.timed_out, f"{' '.join(run.args[:2])} did not finish in {run.seconds:.0f} s"
+        assert run.returncode == 0, f"{' '.join(run.args[:2])} exited {run.returncode}:\n{run.stderr[-2000:]}"
+        assert "Traceback" not in run.stdout + run.stderr, run.stderr[-2000:]
+
+
+def test_honest_students_get_full_marks(world: World) -> None:
+    """Interleaved with the attacks, every honest right submission gets every point, everywhere."""
+    honest = world.of_role("honest")
+    assert len(honest) >= 2
+    wrong: dict[str, Any] = {}
+    for student in honest:
+        full = MAX_SCORE[student.assignment]
+        record = world.record_result(student)
+        if record is None or record.get("score") != full or record.get("errors"):
+            wrong[f"{student.name}/{student.assignment} record"] = record and (record["score"], record["errors"][:2])
+        book = world.gradebook.get(student.id)
+        if book is None or abs(sum(book.values()) - full) > 1e-6:
+            wrong[f"{student.name}/{student.assignment} gradebook"] = book
+        if student.check:
+            result = world.check_result(student)
+            if result is None or result.get("score") != full:
+                wrong[f"{student.name}/{student.assignment} check"] = result and result["score"]
+    assert wrong == {}, "honest students lost points in a batch with hostile neighbours"
+
+
+def test_bases_grade_as_expected(world: World) -> None:
+    """The yardsticks: the right answers get full marks, the wrong ones leave points to steal."""
+    for student in world.of_role("base"):
+        record = world.record_result(student)
+        assert record is not None, student.name
+        if student.key == "correct":
+            assert record["score"] == MAX_SCORE[student.assignment], (student.name, record["errors"])
+        if student.key == "wrong":
+            assert record["score"] <= MAX_SCORE[student.assignment] / 4, (student.name, record["score"])
+
+
+def test_every_record_is_the_students_own(world: World) -> None:
+    for student in world.students.values():
+        record = world.records.get(student.id)
+        if record is None:
+            continue
+        assert isinstance(record, dict), f"{student.name}: unreadable record"
+        assert record.get("student") == student.name
+        assert result_problems(record["result"], student.assignment) == [], student.name
+
+
+def test_course_is_untouched(world: World) -> None:
+    """Sources, releases, hidden tests, solutions and submissions as they were; only grading output new."""
+    assert [c.describe() for c in world.course_changes] == []
+
+
+def test_no_process_outlives_grading(world: World) -> None:
+    assert [p.describe() for p in world.leftovers] == []
+
+
+def test_no_marked_file_on_the_host(world: World) -> None:
+    assert world.marked == []
+
+
+def test_no_socket_reached(world: World) -> None:
+    assert [(c.listener, c.peer, c.data[:100]) for c in world.contacts] == []
+
+
+def test_no_secret_reaches_students(world: World) -> None:
+    """Canaries (hidden tests, solutions, the grader's environment) appear in no output a student sees."""
+    token = world.canaries.token
+    for sid, text in [*world.outputs.items(), *world.feedback.items()]:
+        assert token not in text, f"{sid}: a canary reached the student's output or feedback"
+        assert "pytestmark = pytest.mark.question" not in text, f"{sid}: hidden test source in feedback"
+    for run in world.checks.values():
+        assert token not in run.stdout, f"{run.args[1]}: a canary in check's output"
+
+
+def test_figures(world: World, record_property: Any) -> None:
+    """The figures SECURITY.md quotes: unfair points 0, traces 0, honest students at full marks."""
+    fig = figures(world)
+    record_property("security_figures", fig)
+    print(f"\nsecurity figures: {fig}")
+    assert fig.unfair_points == 0
+    assert fig.traces == 0
+    assert fig.honest_full
+
+
+# --- the submission folder ----------------------------------------------------------------------
+
+
+LAYOUT = ["l-symnb", "l-symsol", "l-symsrc", "l-symdir", "l-symstud", "l-fifo", "l-sparse", "l-nbdir",
+          "l-tstamp", "l-extras", "l-o'; DROP TABLE grade;-- ü"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", LAYOUT)
+def test_submission_folder_tricks_earn_nothing(fast_world: World, name: str) -> None:
+    """A symlink to someone else's work or the solutions, a FIFO, a huge sparse file... score 0
+    (or no more than the notebook really submitted), and never stop the batch."""
+    student = fast_world.students[("lab6", name)]
+    assert batch_gains(fast_world, student) == {}, f"{name}: points from something that is not its own work"
+    assert gradebook_gains(fast_world, student) == {}, f"{name}: gradebook points from someone else's work"
+
+
+def test_folder_tricks_are_reported_not_skipped(fast_world: World) -> None:
+    """A TA must learn about a submission that could not be graded: a record with a reason, score 0."""
+    silent = []
+    for name in LAYOUT:
+        student = fast_world.students[("lab6", name)]
+        record = fast_world.record_result(student)
+        if record is None:
+            silent.append(name)
+        elif student.bound is None and not record.get("errors"):
+            silent.append(f"{name} (graded without an error)")
+    assert silent == [], "submissions skipped or graded silently"
+
+
+def test_victim_of_the_folder_tricks_is_graded_once_and_right(fast_world: World) -> None:
+    victim = fast_world.students[("lab6", "a00-zz-honest")]
+    assert (fast_world.record_result(victim) or {}).get("score") == 40.0
+
+
+# --- collusion through the warm sandbox ------------------------------------------------------------
+
+
+def test_no_channel_between_submissions(fast_world: World) -> None:
+    """The receiver, graded right after its accomplice by the same warm worker, finds nothing."""
+    receiver = fast_world.students[("quiz6", "c2-receiver")]
+    assert [r for r in fast_world.reports_of("receiv") if r.status == "BREACH"] == []
+    assert batch_gains(fast_world, receiver) == {}
+    assert check_problems(fast_world, receiver) == []
+    assert per_question(fast_world.check_result(receiver)) == per_question(
+        fast_world.check_result(fast_world.students[("quiz6", "base-wrong")])
+    )
