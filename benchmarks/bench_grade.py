@@ -1,6 +1,6 @@
 """``cnngrader grade`` against ``nbgrader autograde`` on the same kind of submissions, in one run.
 
-    python benchmarks/bench_grade.py [--assignment lab6] [--sizes 10,50,200,500] [--jobs N]
+    python benchmarks/bench_grade.py [--assignment quiz6] [--sizes 10,50,200,500] [--jobs N]
                                      [--nbgrader-n 10] [--no-nbgrader] [--keep DIR]
 
 For each size N it builds a throwaway course (this repository's config, sources, release and
@@ -170,7 +170,7 @@ def report(runs: list[Run], nb: tuple[int, float, dict[str, float]] | None, jobs
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--assignment", default="lab6")
+    ap.add_argument("--assignment", default="quiz6", help="quiz6 (small notebooks, the default) or lab6")
     ap.add_argument("--sizes", default="10,50,200,500", help="comma-separated numbers of submissions")
     ap.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     ap.add_argument("--nbgrader-n", type=int, default=10, help="submissions nbgrader autograde is timed on")

@@ -15,13 +15,18 @@ LEVELS = ("rlimits", "seccomp", "bubblewrap")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from cnngrader.judge.check import check_notebook
-    from cnngrader.report.text import render_result
+    from cnngrader.contract import assignment
+    from cnngrader.judge.prestart import prestarted_sandbox
 
-    result = check_notebook(
-        path=args.notebook, assignment=args.assignment, course_root=args.course,
-        seed=args.seed, minimum_isolation=args.require_isolation,
-    )  # fmt: skip
+    assignment(args.assignment)  # a usage error before any process starts
+    with prestarted_sandbox(course_root=args.course, minimum_isolation=args.require_isolation) as sandbox:
+        from cnngrader.judge.check import check_notebook
+        from cnngrader.report.text import render_result
+
+        result = check_notebook(
+            path=args.notebook, assignment=args.assignment, course_root=args.course,
+            seed=args.seed, minimum_isolation=args.require_isolation, sandbox=sandbox,
+        )  # fmt: skip
     if args.json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
     else:

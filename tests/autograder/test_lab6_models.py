@@ -203,7 +203,7 @@ MISTAKES = {
     "CNN missing a ReLU": Mistake(
         "cnn",
         1,
-        ("step 2: expected an activation, found max pool 2 — is an activation missing?",),
+        ("step 2: expected an activation (relu), found max pool 2 — is an activation missing?",),
         cnn(C1, C2, POOL, "", LIN),
     ),
     "CNN with an extra ReLU at the end": Mistake(

@@ -39,19 +39,13 @@ def grade_both(suite: HiddenSuite, code: str) -> tuple[Graded, Graded]:
     return live, rebuilt
 
 
-# The rebuild whitelist refuses .detach(), so a detached BudgetCNN cannot be rebuilt at all and
-# loses the whole question instead of the one gradient test (an issue for cnngrader.rebuild).
-DETACH = pytest.mark.xfail(strict=True, reason="rebuild does not support .detach()")
-CASES = [
-    *(pytest.param(code, id=f"right: {name}") for name, code in models.RIGHT.items()),
-    *(
-        pytest.param(m.code, id=name, marks=DETACH if "detach" in m.code else ())
-        for name, m in models.MISTAKES.items()
-    ),
-]
+CASES = {
+    **{f"right: {k}": v for k, v in models.RIGHT.items()},
+    **{k: m.code for k, m in models.MISTAKES.items()},
+}
 
 
-@pytest.mark.parametrize("code", CASES)
+@pytest.mark.parametrize("code", CASES.values(), ids=CASES.keys())
 def test_rebuilt_models_get_the_grades_of_the_live_ones(lab6_suite: HiddenSuite, code: str) -> None:
     live, rebuilt = grade_both(lab6_suite, code)
     assert rebuilt.questions == live.questions, f"live:\n{live.failures()}\nrebuilt:\n{rebuilt.failures()}"

@@ -30,10 +30,10 @@ def fake_env(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 
 @pytest.fixture
 def grade(course: Path, fake_env: dict[str, str]) -> Callable[..., BatchReport]:
-    """grade_assignment on the tiny course with the fake judge, quietly, on two workers."""
+    """grade_assignment on the tiny course with the fake judge, quietly, on one worker unless told."""
 
     def run(**options: Any) -> BatchReport:
-        settings: dict[str, Any] = {"jobs": 2, "echo": False, "judge": FAKE_JUDGE, **options}
+        settings: dict[str, Any] = {"jobs": 1, "echo": False, "judge": FAKE_JUDGE, **options}
         return grade_assignment(course_root=course, assignment=ASSIGNMENT, **settings)
 
     return run

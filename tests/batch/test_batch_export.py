@@ -93,3 +93,15 @@ def test_destinations():
     assert destination(Path("gradescope")) == (Format.GRADESCOPE, Path("gradescope"))
     with pytest.raises(UsageError, match=r"grades\.xlsx"):
         destination(Path("grades.xlsx"))
+
+
+def test_export_through_the_cli(graded: Path):
+    from cnngrader.cli import main
+
+    assert main(["export", "quiz6", "--course", str(graded), "--to", str(graded / "g.csv")]) == 0
+    assert (graded / "g.csv").read_text().startswith("assignment,student_id,timestamp,q1,")
+    assert main(["export", "quiz6", "--course", str(graded), "--to", str(graded / "gs")]) == 0
+    assert (graded / "gs" / "ada" / "results.json").is_file()
+    assert (
+        main(["export", "lab6", "--course", str(graded), "--to", str(graded / "g.csv")]) == 3
+    )  # not in gradebook

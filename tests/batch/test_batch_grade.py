@@ -31,7 +31,8 @@ def test_grades_land_in_records_gradebook_feedback_and_autograded(course, grade)
         record = report.record(student)
         assert record.result.score == expected_score(ans)
         assert sum(book[student][q] for q in QUESTIONS) == expected_score(ans)
-        assert load_record(course / "autograded" / student / "quiz6" / "cnngrader.json") == record
+        assert load_record(course / ".cnngrader" / "records" / "quiz6" / student / "record.json") == record
+        assert not (course / "autograded" / student / "quiz6" / "cnngrader.json").exists()
         html = (course / "feedback" / student / "quiz6" / "quiz6.html").read_text()
         assert "q1" in html and "<html" in html
         run = json.loads((course / "autograded" / student / "quiz6" / "quiz6.ipynb").read_text())
@@ -54,7 +55,7 @@ def test_broken_and_hostile_submissions_do_not_stop_the_batch(course, grade):
     submit(course, "buggy", student_notebook(good, extra="# FAKE: bug"))
     submit(course, "slowpoke", student_notebook(good, extra="# FAKE: timeout q5"))
 
-    report = grade(task_timeout=3.0)
+    report = grade(task_timeout=3.0, jobs=2)
 
     assert len(report.records) == 10
     for student in ("a_good", "z_good"):
@@ -69,7 +70,10 @@ def test_broken_and_hostile_submissions_do_not_stop_the_batch(course, grade):
         assert record.status is Status.FAILED and record.attempts == 2 and record.result.score == 0
     assert "SIGKILL" in report.record("crasher").grader_error
     assert "longer than 3 s" in report.record("hanger").grader_error
-    assert "RuntimeError: a fake bug" in report.record("buggy").grader_error
+    buggy = report.record("buggy")
+    assert buggy.status is Status.FAILED and buggy.attempts == 2
+    assert "the grader failed (RuntimeError: a fake bug in the engine)" in buggy.grader_error
+    assert "Traceback" in buggy.grader_error  # for the TA; never in the feedback page
     assert "fake bug" not in (course / "feedback" / "buggy" / "quiz6" / "quiz6.html").read_text()
     assert [n.student for n in report.timeouts] == ["slowpoke"]
     assert report.record("slowpoke").result.score == 8.0
@@ -84,7 +88,7 @@ def test_broken_and_hostile_submissions_do_not_stop_the_batch(course, grade):
 def test_a_worker_that_dies_once_is_replaced_and_the_submission_retried(course, grade):
     submit(course, "ada", student_notebook(answers()))
     submit(course, "bob", student_notebook(answers(), extra="# FAKE: crash-once"))
-    report = grade()
+    report = grade(jobs=2)
     record = report.record("bob")
     assert record.status is Status.GRADED and record.attempts == 2 and record.result.score == 10
     assert report.retried == ("bob",)
@@ -170,4 +174,49 @@ def test_required_isolation_the_judge_cannot_reach_is_a_user_error(course, grade
     submit(course, "ada", student_notebook(answers()))
     with pytest.raises(IsolationError, match="bubblewrap"):
         grade(minimum_isolation="bubblewrap")
-    assert load_record(course / "autograded" / "ada" / "quiz6" / "cnngrader.json") is None
+    assert load_record(course / ".cnngrader" / "records" / "quiz6" / "ada" / "record.json") is None
+
+
+def test_workers_that_cannot_start_stop_the_batch_with_their_log(course, grade):
+    from cnngrader.errors import CnngraderError
+
+    submit(course, "ada", student_notebook(answers()))
+    with pytest.raises(CnngraderError, match="cannot start") as caught:
+        grade(judge="fakejudge:NoSuchJudge", jobs=1)
+    assert "NoSuchJudge" in str(caught.value)  # the end of the worker's log says why
+    assert load_record(course / ".cnngrader" / "records" / "quiz6" / "ada" / "record.json") is None
+
+
+def test_submission_folder_tricks_are_refused_with_a_reason_and_the_batch_goes_on(course, grade):
+    import os
+
+    submitted = course / "submitted"
+    submit(course, "victim", student_notebook(answers()))
+    (submitted / "symstudent").symlink_to("victim")
+    (submitted / "symfolder").mkdir()
+    (submitted / "symfolder" / "quiz6").symlink_to(submitted / "victim" / "quiz6")
+    (submitted / "symnb" / "quiz6").mkdir(parents=True)
+    (submitted / "symnb" / "quiz6" / "quiz6.ipynb").symlink_to(submitted / "victim" / "quiz6" / "quiz6.ipynb")
+    (submitted / "fifo" / "quiz6").mkdir(parents=True)
+    os.mkfifo(submitted / "fifo" / "quiz6" / "quiz6.ipynb")
+    (submitted / "sparse" / "quiz6").mkdir(parents=True)
+    with open(submitted / "sparse" / "quiz6" / "quiz6.ipynb", "wb") as fh:
+        fh.truncate(200 * 1024**3)
+    (submitted / "nbdir" / "quiz6" / "quiz6.ipynb").mkdir(parents=True)
+    odd = "o'; DROP TABLE grade;-- ü"
+    submit(course, odd, student_notebook(answers(wrong=("q1",))))
+    stamp = submit(course, "stamp", student_notebook(answers())).parent / "timestamp.txt"
+    stamp.write_bytes(b"next tuesday \x00\xff" + b"9" * (1 << 20))
+
+    report = grade(task_timeout=20)
+
+    scores = {r.student: r.result.score for r in report.records}
+    assert scores == {"victim": 10, "symstudent": 0, "symfolder": 0, "symnb": 0, "fifo": 0, "sparse": 0,
+                      "nbdir": 0, odd: 9, "stamp": 10}  # fmt: skip
+    errors = {n.student: n.text for n in report.errors}
+    assert "symbolic link" in errors["symstudent"] and "symbolic link" in errors["symfolder"]
+    assert "symbolic link" in errors["symnb"] and "named pipe" in errors["fifo"]
+    assert "MB" in errors["sparse"] and "folder" in errors["nbdir"]
+    assert report.record("fifo").status is Status.REFUSED and report.record("stamp").timestamp is None
+    assert gradebook_scores(course)[odd]["q2"] == 1.0
+    assert grade().graded == ()  # and nothing of it is regraded on the next run

@@ -51,8 +51,8 @@ def gradebook_totals(course: Path) -> dict[str, float]:
 
 def record_totals(course: Path) -> dict[str, float]:
     out = {}
-    for path in sorted(course.glob("autograded/*/quiz6/cnngrader.json")):
-        out[path.parent.parent.name] = json.loads(path.read_text())["result"]["score"]
+    for path in sorted(course.glob(".cnngrader/records/quiz6/*/record.json")):
+        out[path.parent.name] = json.loads(path.read_text())["result"]["score"]
     return out
 
 
@@ -131,7 +131,7 @@ def test_real_cli_killed_mid_batch_then_rerun_finishes_it(course: Path):
             and "Z" not in Path(f"/proc/{pid}/stat").read_text().split(")")[-1][:3]
         ):
             time.sleep(0.05)
-    before = {p: p.stat().st_mtime_ns for p in course.glob("autograded/*/quiz6/cnngrader.json")}
+    before = {p: p.stat().st_mtime_ns for p in course.glob(".cnngrader/records/quiz6/*/record.json")}
     assert 3 <= len(before) < len(students)
 
     rerun = cnngrader("grade", "quiz6", "--course", str(course), "--jobs", "2")

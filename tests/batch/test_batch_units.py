@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 from cnngrader.batch.course import find_submissions, open_course
 from cnngrader.batch.fingerprint import content_key, notebook_digest, suite_digest
 from cnngrader.batch.plan import Reason, make_plan
-from cnngrader.batch.protocol import Done, Fatal, Ready, Task, decode, encode
+from cnngrader.batch.progress import Progress
+from cnngrader.batch.protocol import Done, Failed, Fatal, Ready, Task, decode, encode
 from cnngrader.batch.state import Record, Status, failed_result, load_record, write_record
 from cnngrader.batch.summary import BatchReport, ScoreChange, WorkerSummary, histogram, render_summary
 from cnngrader.batch.sync import SyncReport
@@ -121,7 +123,8 @@ def test_protocol_round_trip_and_refusals():
     for message in (
         Task("ada", "/x.ipynb", "quiz6", 3, None, 2),
         Ready(12, "bubblewrap"),
-        Done("ada", {"a": 1}, 100, 200, recycle=True),
+        Done("ada", {"a": 1}, 100, 200),
+        Failed("ada", "Traceback ..."),
         Fatal("IsolationError", "no", 4),
     ):
         assert decode(encode(message)) == message
@@ -146,7 +149,7 @@ def sample_report() -> BatchReport:
         record("cyd", result({**full, "q5": 0.0}, errors=("cell 4 ran out of time",), timeout="q5")),
         record("dud", result({}, errors=("quiz6.ipynb is empty (0 bytes of notebook)",))),
         record("eve", result({}, errors=("not graded",)), status=Status.FAILED, attempts=2,
-               grader_error="the grading worker died (killed by SIGKILL), on each of 2 attempts"),
+               grader_error="gave up after 2 attempts: the grading worker died (killed by SIGKILL)"),
     )  # fmt: skip
     return BatchReport(
         assignment="quiz6",
@@ -195,3 +198,29 @@ def test_feedback_page_escapes_everything_and_keeps_layer_tables():
     assert "<pre>step  expected            found\n4     conv 3-&gt;2 pad 1" in page
     assert "2 / 8" in page and "not attempted" not in page and "No test could be run" in page
     assert page.startswith("<!DOCTYPE html>") and "http" not in page.replace("https://", "")  # self-contained
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_a_bar_on_a_terminal_and_plain_lines_elsewhere():
+    tty = FakeTerminal()
+    bar = Progress(total=3, label="grade quiz6", stream=tty)
+    for _ in range(3):
+        bar.advance()
+    bar.note("bob: the grading worker died; trying again")
+    bar.close()
+    assert "3/3" in tty.getvalue() and "it/s" not in tty.getvalue() and "nb/s" in tty.getvalue()
+    assert "bob: the grading worker died" in tty.getvalue()
+
+    plain = io.StringIO()
+    lines = Progress(total=2, label="grade quiz6", stream=plain)
+    lines.advance(error=True)
+    lines.advance()
+    assert plain.getvalue().splitlines() == [plain.getvalue().splitlines()[0]]
+    assert plain.getvalue().startswith("grade quiz6: 2/2 graded (100%), 1 with errors")
+    quiet = io.StringIO()
+    Progress(total=2, label="x", echo=False, stream=quiet).advance()
+    assert quiet.getvalue() == ""

@@ -42,6 +42,7 @@ ASSIGNMENT = {name: case.assignment for name, case in CASES.items()}
 def copy_course(dst: Path, course_root: Path) -> Path:
     """What an instructor's checkout holds, without any gradebook or submissions."""
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
+    dst.mkdir(parents=True, exist_ok=True)
     for name in COURSE_FILES:
         src = course_root / name
         if src.is_dir():

@@ -77,7 +77,7 @@ def test_hidden_configurations_reveal_no_expected_value(lecture: list[Step]) -> 
 def test_by_kind_ignores_settings_but_not_order(lecture: list[Step]) -> None:
     assert first_divergence(lecture, steps(spell.AvgPool), by="kind") is None
     message = first_divergence(lecture, steps(spell.MissingRelu), by="kind")
-    assert message == "step 2: expected an activation, found max pool 2 — is an activation missing?"
+    assert message == "step 2: expected an activation (relu), found max pool 2 — is an activation missing?"
 
 
 def test_keys_limit_which_hyperparameters_count(lecture: list[Step]) -> None:

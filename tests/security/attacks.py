@@ -388,6 +388,8 @@ EQ_ALWAYS_QUIZ = {
     ),
     "q8_answer": src(
         """
+        import torch
+
         class _Liar(torch.Tensor):
             @classmethod
             def __torch_function__(cls, func, types, args=(), kwargs=None):
@@ -554,10 +556,6 @@ BATCH_SWITCH = _traced_model(
     "BudgetCNN", "self.num_classes = num_classes", BUDGET_LAYERS,
     "self.main(x) * 0 + 7", f"{TRACING_TEST} or x.shape[0] <= 3", ", num_classes=10",
 )  # fmt: skip
-BATCH_SWITCH_HONEST = _traced_model(
-    "BudgetCNN", "self.num_classes = num_classes", BUDGET_LAYERS,
-    "self.main(x) * 0 + 7", "x.shape[0] <= 3", ", num_classes=10",
-)  # fmt: skip
 
 FORGED_DESCRIPTION = WRONG_CNN + src(
     f"""
@@ -675,7 +673,7 @@ STEAL_NAMED_PATHS = src(
     ]:
         must_fail(f"read {path}", lambda path=path: _read(path))
     for path in [f"{COURSE}", f"{COURSE}/autograder", f"{COURSE}/submitted", f"{REPO}/autograder",
-                 f"/proc/1/root{COURSE}", f"/proc/{ppid}/root{COURSE}", "/proc/1/root/work"]:
+                 f"/proc/1/root{COURSE}", f"/proc/{ppid}/root{COURSE}", f"/proc/1/root{REPO}/autograder"]:
         must_fail(f"list {path}", lambda path=path: _list(path))
     if stolen:
     """
@@ -834,7 +832,6 @@ WRITE_EVERYWHERE = src(
 
     def _fake_record(student):
         path = f"{COURSE}/autograded/{student}/quiz6/cnngrader.json"
-        os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w") as f:
             json.dump({"format": 1, "student": student, "marker": MARK, "result": {"score": 10.0}}, f)
         return path
@@ -1542,7 +1539,7 @@ VALUE_BOMBS = {
     "q4_answer": "q4 = tuple(range(2_000_000))\n",
     "q5_answer": "q5 = float('nan')\n",
     "q6_answer": "q6 = []\nfor _ in range(200):\n    q6 = [q6]\n",
-    "q7_answer": "q7 = torch.zeros(100_000_000)\n",
+    "q7_answer": "import torch\nq7 = torch.zeros(100_000_000)\n",
     "q8_answer": "q8 = {i: [i] for i in range(1_000_000)}\n",
     "q9_answer": "q9 = float('inf')\n",
     "q10_answer": "import sys\nsys.setrecursionlimit(100_000)\nq10 = []\nfor _ in range(50_000):\n    q10 = [q10]\n",
@@ -1721,8 +1718,7 @@ ATTACKS: tuple[Attack, ...] = (
            "the traced graph is the lecture's, the real forward returns zeros",
            honest={"cnn_answer": traced_cnn(NEVER), "budget_cnn_answer": traced_budget(NEVER)}),
     Attack("tbatch", "right while traced and for batches up to 3, wrong for larger batches", "lab6", "wrong",
-           {"budget_cnn_answer": BATCH_SWITCH}, "pass 'any batch size' with a model that fails it",
-           honest={"budget_cnn_answer": BATCH_SWITCH_HONEST}),
+           {"budget_cnn_answer": BATCH_SWITCH}, "pass 'any batch size' with a model that fails it"),
     Attack("forgedesc", "the child's describe probe forged to the lecture's CNN", "lab6", "wrong",
            {"cnn_answer": FORGED_DESCRIPTION}, "the description of a right model for a wrong one"),
     Attack("descinj", "descriptions naming exec/os.system/torch.load and a 400 GB Linear", "lab6", "wrong",

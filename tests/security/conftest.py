@@ -1,42 +1,92 @@
 """Session-wide worlds: every hostile notebook graded once (batch and check), observed throughout.
 
-The fast world holds the attacks that end quickly, the submission-folder tricks, the broken files
-and a colluding pair; the slow world holds those that can only end in a timeout (or that write
-gigabytes). Tests read what the worlds recorded; nothing is graded twice.
+- ``fast_world``: the attacks that end quickly, the broken files and a colluding pair;
+- ``layout_world``: tricks in the submission folder (symlinks, a sparse giant, odd names...);
+- ``fifo_world``: a FIFO where the notebook should be (it can stop a whole batch, so it is alone);
+- ``slow_world``: the attacks that can only end in a timeout, or that write gigabytes.
+
+Each world is a course of its own under /var/tmp (not /tmp: the sandbox mounts its own /tmp, and
+a course path that exists inside it would make writes there look like breaches). Tests read what
+the worlds recorded; nothing is graded twice. ``CNNGRADER_SECURITY_KEEP=1`` keeps the courses.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from .attacks import ATTACKS
 from .broken import broken_files
 from .harness import become_subreaper
-from .world import World, build_world
+from .world import LAYOUT_TRICKS, World, build_world
+
+LAYOUT_TIMEOUT = 300.0  # a batch of 15 takes well under a minute; a hang must not cost the suite more
+ALONE_TIMEOUT = 180.0
+# Tricks that can stop a whole batch get a world each, so that they cannot hide the others' verdicts.
+ALONE = {"l-fifo": "fifo_world", "l-sparse": "sparse_world"}
+WORLD_ROOT = Path("/var/tmp")
 
 
-def _require_cli() -> None:
+BUILT: dict[str, World] = {}
+
+
+def _world(name: str, **kwargs: Any) -> Iterator[World]:
     if shutil.which("bwrap") is None:
         pytest.skip("bubblewrap is not installed: the security suite needs the bubblewrap isolation level")
+    become_subreaper()
+    root = Path(tempfile.mkdtemp(prefix=f"cnngrader-security-{name}-", dir=WORLD_ROOT))
+    try:
+        BUILT[name] = build_world(root, **kwargs)
+        yield BUILT[name]
+    finally:
+        if not os.environ.get("CNNGRADER_SECURITY_KEEP"):
+            shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def fast_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    _require_cli()
-    become_subreaper()
-    root = tmp_path_factory.mktemp("hostile-fast")
-    world = build_world(
-        root, [a for a in ATTACKS if not a.slow], layout=True, broken=broken_files(), collusion_pair=True
-    )
-    yield world
+def fast_world() -> Iterator[World]:
+    yield from _world("fast", attacks=[a for a in ATTACKS if not a.slow], broken=broken_files(), collusion_pair=True)
 
 
 @pytest.fixture(scope="session")
-def slow_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    _require_cli()
-    become_subreaper()
-    root = tmp_path_factory.mktemp("hostile-slow")
-    yield build_world(root, [a for a in ATTACKS if a.slow])
+def layout_world() -> Iterator[World]:
+    tricks = [t for t in LAYOUT_TRICKS if t not in ALONE]
+    yield from _world("layout", attacks=[], layout=tricks, batch_timeout=LAYOUT_TIMEOUT)
+
+
+@pytest.fixture(scope="session")
+def fifo_world() -> Iterator[World]:
+    yield from _world("fifo", attacks=[], layout=["l-fifo"], batch_timeout=ALONE_TIMEOUT)
+
+
+@pytest.fixture(scope="session")
+def sparse_world() -> Iterator[World]:
+    yield from _world("sparse", attacks=[], layout=["l-sparse"], batch_timeout=ALONE_TIMEOUT)
+
+
+@pytest.fixture(scope="session")
+def slow_world() -> Iterator[World]:
+    yield from _world("slow", attacks=[a for a in ATTACKS if a.slow])
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The figures SECURITY.md quotes, per world and in total."""
+    if not BUILT:
+        return
+    from .verdicts import figures
+
+    terminalreporter.section("security figures")
+    total = {"attacks": 0, "attempts": 0, "breaches": 0, "unfair_points": 0.0, "traces": 0}
+    for name, world in BUILT.items():
+        fig = figures(world)
+        seconds = ", ".join(f"{k} {v:.0f} s" for k, v in world.seconds.items())
+        terminalreporter.write_line(f"{name}: {fig} ({seconds})")
+        for key in total:
+            total[key] += getattr(fig, key)
+    terminalreporter.write_line(f"total: {total}")

@@ -13,11 +13,12 @@ import pytest
 
 from .answers import MAX_SCORE
 from .verdicts import batch_gains, check_problems, figures, gradebook_gains, result_problems
-from .world import World, per_question
+from .conftest import ALONE
+from .world import LAYOUT_TRICKS, World, per_question
 
 pytestmark = pytest.mark.security
 
-WORLDS = ["fast_world", pytest.param("slow_world", marks=pytest.mark.slow)]
+WORLDS = ["fast_world", "layout_world", "fifo_world", "sparse_world", pytest.param("slow_world", marks=pytest.mark.slow)]
 
 
 @pytest.fixture(params=WORLDS)
@@ -113,35 +114,32 @@ def test_figures(world: World, record_property: Any) -> None:
 # --- the submission folder ----------------------------------------------------------------------
 
 
-LAYOUT = ["l-symnb", "l-symsol", "l-symsrc", "l-symdir", "l-symstud", "l-fifo", "l-sparse", "l-nbdir",
-          "l-tstamp", "l-extras", "l-o'; DROP TABLE grade;-- ü"]  # fmt: skip
+def _trick_world(request: pytest.FixtureRequest, name: str) -> World:
+    return request.getfixturevalue(ALONE.get(name, "layout_world"))
 
 
-@pytest.mark.parametrize("name", LAYOUT)
-def test_submission_folder_tricks_earn_nothing(fast_world: World, name: str) -> None:
+@pytest.mark.parametrize("name", list(LAYOUT_TRICKS))
+def test_submission_folder_tricks_earn_nothing(request: pytest.FixtureRequest, name: str) -> None:
     """A symlink to someone else's work or the solutions, a FIFO, a huge sparse file... score 0
-    (or no more than the notebook really submitted), and never stop the batch."""
-    student = fast_world.students[("lab6", name)]
-    assert batch_gains(fast_world, student) == {}, f"{name}: points from something that is not its own work"
-    assert gradebook_gains(fast_world, student) == {}, f"{name}: gradebook points from someone else's work"
+    (or no more than the notebook really submitted)."""
+    world = _trick_world(request, name)
+    student = world.students[("lab6", name)]
+    assert batch_gains(world, student) == {}, f"{name}: points from something that is not its own work"
+    assert gradebook_gains(world, student) == {}, f"{name}: gradebook points from someone else's work"
 
 
-def test_folder_tricks_are_reported_not_skipped(fast_world: World) -> None:
-    """A TA must learn about a submission that could not be graded: a record with a reason, score 0."""
-    silent = []
-    for name in LAYOUT:
-        student = fast_world.students[("lab6", name)]
-        record = fast_world.record_result(student)
-        if record is None:
-            silent.append(name)
-        elif student.bound is None and not record.get("errors"):
-            silent.append(f"{name} (graded without an error)")
-    assert silent == [], "submissions skipped or graded silently"
-
-
-def test_victim_of_the_folder_tricks_is_graded_once_and_right(fast_world: World) -> None:
-    victim = fast_world.students[("lab6", "a00-zz-honest")]
-    assert (fast_world.record_result(victim) or {}).get("score") == 40.0
+@pytest.mark.parametrize("name", list(LAYOUT_TRICKS))
+def test_submission_folder_tricks_are_reported_not_skipped(request: pytest.FixtureRequest, name: str) -> None:
+    """A TA must learn about a submission that could not be graded: a record with a reason, score 0;
+    and the batch it sits in goes on (the victim and the honest students are graded)."""
+    world = _trick_world(request, name)
+    student = world.students[("lab6", name)]
+    record = world.record_result(student)
+    assert record is not None, f"{name}: no record, the submission was skipped or the batch stopped"
+    if student.bound is None:
+        assert record["errors"], f"{name}: graded without a word about what is wrong"
+    for honest in world.of_role("honest"):
+        assert (world.record_result(honest) or {}).get("score") == 40.0, f"{name} disturbed {honest.name}"
 
 
 # --- collusion through the warm sandbox ------------------------------------------------------------

@@ -28,6 +28,7 @@ from . import collusion
 from .answers import MAX_SCORE, base_answers, correct_answers, release_nb
 from .attacks import END, START, Attack, prelude
 from .harness import (
+    CLI_TIMEOUT,
     MARK_PREFIX,
     REPO,
     Canaries,
@@ -237,54 +238,25 @@ class Builder:
                 honest = build_notebook(assignment, correct_answers(assignment), canary=self.canaries.token)
                 self.add(Student(f"a{i:02d}-zz-honest", assignment, "honest", "correct", check=(i == 0)), honest)
 
-    def add_layout(self) -> None:
+    def add_honest(self, assignment: str) -> None:
+        """The yardsticks and the victim, for a world without attacks of this assignment."""
+        for base in ("wrong", "correct"):
+            if (assignment, f"base-{base}") not in self.world.students:
+                nb = build_notebook(assignment, base_answers(assignment, base), canary=self.canaries.token)
+                self.add(Student(f"base-{base}", assignment, "base", base, check=False), nb)
+        for name in (VICTIM, "zz-honest"):
+            if (assignment, name) not in self.world.students:
+                nb = build_notebook(assignment, correct_answers(assignment), canary=self.canaries.token)
+                self.add(Student(name, assignment, "honest", "correct", check=False), nb)
+
+    def add_layout(self, only: Iterable[str] | None = None) -> None:
         """Tricks in the submission folder itself (lab6): what ``cnngrader grade`` finds there."""
-        sub = self.course / "submitted"
-        victim = sub / VICTIM / "lab6"
-        assert (victim / "lab6.ipynb").is_file(), "the layout tricks need the lab6 victim"
-        wrong = build_notebook("lab6", base_answers("lab6", "wrong"))
-
-        def folder(name: str) -> Path:
-            path = sub / name / "lab6"
-            path.mkdir(parents=True)
-            return path
-
-        def layout(name: str, bound: str | None = None) -> Student:
-            return self.add(Student(name, "lab6", "layout", name, bound, check=False), None)
-
-        (folder("l-symnb") / "lab6.ipynb").symlink_to(Path("..") / ".." / VICTIM / "lab6" / "lab6.ipynb")
-        layout("l-symnb")
-        (folder("l-symsol") / "lab6.ipynb").symlink_to(self.course / "solutions" / "lab6.ipynb")
-        layout("l-symsol")
-        (folder("l-symsrc") / "lab6.ipynb").symlink_to(self.course / "source" / "lab6" / "lab6.ipynb")
-        layout("l-symsrc")
-        (sub / "l-symdir").mkdir()
-        (sub / "l-symdir" / "lab6").symlink_to(Path("..") / VICTIM / "lab6")
-        layout("l-symdir")
-        (sub / "l-symstud").symlink_to(VICTIM)
-        layout("l-symstud")
-        os.mkfifo(folder("l-fifo") / "lab6.ipynb")
-        layout("l-fifo")
-        with open(folder("l-sparse") / "lab6.ipynb", "wb") as f:
-            f.truncate(200 * 1024**3)  # sparse: no disk used; reading it whole cannot succeed
-        layout("l-sparse")
-        (folder("l-nbdir") / "lab6.ipynb").mkdir()
-        layout("l-nbdir")
-        stamp = folder("l-tstamp")
-        write_nb(stamp / "lab6.ipynb", wrong)
-        (stamp / "timestamp.txt").write_bytes(b"next tuesday \x00\xff" + b"9" * (1 << 20))
-        layout("l-tstamp", "base-wrong")
-        extras = folder("l-extras")
-        write_nb(extras / "lab6.ipynb", wrong)
-        (extras / "cnngrader.json").write_text(json.dumps({"format": 1, "student": "l-extras", "result": {"score": 40}}))
-        (extras / "conftest.py").write_text("import pytest\n\n@pytest.fixture(autouse=True)\ndef cheat():\n    pass\n")
-        (extras / "autograder").mkdir()
-        (extras / "autograder" / "test_cnn.py").write_text("def test_cnn():\n    assert True\n")
-        (extras / "gradebook.db").write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
-        layout("l-extras", "base-wrong")
-        odd = "l-o'; DROP TABLE grade;-- ü"
-        write_nb(folder(odd) / "lab6.ipynb", wrong)
-        layout(odd, "base-wrong")
+        self.add_honest("lab6")
+        wanted = set(LAYOUT_TRICKS if only is None else only)
+        for name, make in LAYOUT_TRICKS.items():
+            if name in wanted:
+                bound = make(self.course / "submitted", self)
+                self.add(Student(name, "lab6", "layout", name, bound, check=False), None)
 
     def add_broken(self, kinds: dict[str, bytes], assignment: str = "lab6") -> None:
         for kind, data in kinds.items():
@@ -307,14 +279,103 @@ class Builder:
                  build_notebook("quiz6", correct_answers("quiz6"), canary=self.canaries.token))  # fmt: skip
 
 
+# --- tricks in the submission folder ---------------------------------------------------------------
+
+
+def _folder(sub: Path, name: str) -> Path:
+    path = sub / name / "lab6"
+    path.mkdir(parents=True)
+    return path
+
+
+def _wrong_nb() -> Any:
+    return build_notebook("lab6", base_answers("lab6", "wrong"))
+
+
+def _symlink_to_victim_notebook(sub: Path, builder: Builder) -> None:
+    (_folder(sub, "l-symnb") / "lab6.ipynb").symlink_to(Path("..") / ".." / VICTIM / "lab6" / "lab6.ipynb")
+
+
+def _symlink_to_solutions(sub: Path, builder: Builder) -> None:
+    (_folder(sub, "l-symsol") / "lab6.ipynb").symlink_to(builder.course / "solutions" / "lab6.ipynb")
+
+
+def _symlink_to_source(sub: Path, builder: Builder) -> None:
+    (_folder(sub, "l-symsrc") / "lab6.ipynb").symlink_to(builder.course / "source" / "lab6" / "lab6.ipynb")
+
+
+def _symlinked_assignment_folder(sub: Path, builder: Builder) -> None:
+    (sub / "l-symdir").mkdir()
+    (sub / "l-symdir" / "lab6").symlink_to(Path("..") / VICTIM / "lab6")
+
+
+def _symlinked_student_folder(sub: Path, builder: Builder) -> None:
+    (sub / "l-symstud").symlink_to(VICTIM)
+
+
+def _fifo(sub: Path, builder: Builder) -> None:
+    os.mkfifo(_folder(sub, "l-fifo") / "lab6.ipynb")
+
+
+def _sparse(sub: Path, builder: Builder) -> None:
+    with open(_folder(sub, "l-sparse") / "lab6.ipynb", "wb") as f:
+        f.truncate(200 * 1024**3)  # sparse: no disk used; reading it whole cannot succeed
+
+
+def _notebook_is_a_folder(sub: Path, builder: Builder) -> None:
+    (_folder(sub, "l-nbdir") / "lab6.ipynb").mkdir()
+
+
+def _bad_timestamp(sub: Path, builder: Builder) -> str:
+    folder = _folder(sub, "l-tstamp")
+    write_nb(folder / "lab6.ipynb", _wrong_nb())
+    (folder / "timestamp.txt").write_bytes(b"next tuesday \x00\xff" + b"9" * (1 << 20))
+    return "base-wrong"
+
+
+def _extra_files(sub: Path, builder: Builder) -> str:
+    folder = _folder(sub, "l-extras")
+    write_nb(folder / "lab6.ipynb", _wrong_nb())
+    (folder / "cnngrader.json").write_text(json.dumps({"format": 1, "student": "l-extras", "result": {"score": 40}}))
+    (folder / "conftest.py").write_text("import pytest\n\n@pytest.fixture(autouse=True)\ndef cheat():\n    pass\n")
+    (folder / "autograder").mkdir()
+    (folder / "autograder" / "test_cnn.py").write_text("def test_cnn():\n    assert True\n")
+    (folder / "gradebook.db").write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+    return "base-wrong"
+
+
+ODD_NAME = "l-o'; DROP TABLE grade;-- ü"
+
+
+def _odd_name(sub: Path, builder: Builder) -> str:
+    write_nb(_folder(sub, ODD_NAME) / "lab6.ipynb", _wrong_nb())
+    return "base-wrong"
+
+
+LAYOUT_TRICKS: dict[str, Callable[[Path, Builder], str | None]] = {
+    "l-symnb": _symlink_to_victim_notebook,
+    "l-symsol": _symlink_to_solutions,
+    "l-symsrc": _symlink_to_source,
+    "l-symdir": _symlinked_assignment_folder,
+    "l-symstud": _symlinked_student_folder,
+    "l-fifo": _fifo,
+    "l-sparse": _sparse,
+    "l-nbdir": _notebook_is_a_folder,
+    "l-tstamp": _bad_timestamp,
+    "l-extras": _extra_files,
+    ODD_NAME: _odd_name,
+}
+
+
 def build_world(
     root: Path,
-    attacks: Iterable[Attack],
     *,
-    layout: bool = False,
+    attacks: Iterable[Attack],
+    layout: bool | Iterable[str] = False,
     broken: dict[str, bytes] | None = None,
     collusion_pair: bool = False,
     checks: bool = True,
+    batch_timeout: float | None = None,
 ) -> World:
     started = time.monotonic()
     (root / "sock").mkdir(parents=True, exist_ok=True)
@@ -323,13 +384,13 @@ def build_world(
         builder = Builder(root, listeners)
         builder.add_attacks(attacks)
         if layout:
-            builder.add_layout()
+            builder.add_layout(None if layout is True else layout)
         if broken:
             builder.add_broken(broken)
         if collusion_pair:
             builder.add_collusion()
         world = builder.world
-        grade_world(world, collusion_pair=collusion_pair, checks=checks)
+        grade_world(world, collusion_pair=collusion_pair, checks=checks, batch_timeout=batch_timeout)
         world.contacts = list(listeners.contacts)
     finally:
         listeners.close()
@@ -337,7 +398,9 @@ def build_world(
     return world
 
 
-def grade_world(world: World, *, collusion_pair: bool, checks: bool = True) -> None:
+def grade_world(
+    world: World, *, collusion_pair: bool, checks: bool = True, batch_timeout: float | None = None
+) -> None:
     course = world.course
     before = tree_snapshot(course)
     since = time.time() - 1
@@ -345,7 +408,9 @@ def grade_world(world: World, *, collusion_pair: bool, checks: bool = True) -> N
     assignments = sorted({s.assignment for s in world.students.values()})
     t0 = time.monotonic()
     for assignment in assignments:
-        world.batches.append(run_cli(grade_args(assignment, course), env=env, cwd=world.root))
+        world.batches.append(
+            run_cli(grade_args(assignment, course), env=env, cwd=world.root, timeout=batch_timeout or CLI_TIMEOUT)
+        )
     if collusion_pair:
         pair = ["--student", "c1-accomplice", "--student", "c2-receiver", "--student", "c3-zz-honest"]
         args = ["grade", "quiz6", "--course", str(course), "--jobs", "1", "--force", *pair,
@@ -398,7 +463,7 @@ def allowed_change(change: Change, world: World) -> bool:
 def collect(world: World) -> None:
     for student in world.students.values():
         folder = world.course / "autograded" / student.name / student.assignment
-        record_path = folder / "cnngrader.json"
+        record_path = record_file(world.course, student)
         if record_path.is_file() and not record_path.is_symlink():
             try:
                 world.records[student.id] = json.loads(record_path.read_bytes())
@@ -411,6 +476,16 @@ def collect(world: World) -> None:
         if html.is_file():
             world.feedback[student.id] = html.read_text(errors="replace")
     read_gradebook(world)
+
+
+def record_file(course: Path, student: Student) -> Path:
+    """Where ``cnngrader grade`` keeps a submission's record (the TA-only source of truth)."""
+    try:
+        from cnngrader.batch.course import open_course
+
+        return open_course(course).record_path(student.name, student.assignment)
+    except Exception:  # noqa: BLE001 - an older layout
+        return course / "autograded" / student.name / student.assignment / "cnngrader.json"
 
 
 def read_gradebook(world: World) -> None:

@@ -294,13 +294,13 @@ VARIANTS = (
             def forward(self, x):
                 return self.main(x)
     """,
-        words=("relu",),
+        words=("relu|activation",),
     ),
     mistake(
         Q,
         "extra_relu",
         insert_line(LECTURE, "nn.Linear(1250, 1)", "nn.ReLU(),"),
-        words=("relu",),
+        words=("relu|activation",),
         note="a ReLU after the output layer",
     ),
     mistake(

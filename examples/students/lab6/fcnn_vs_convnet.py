@@ -214,17 +214,20 @@ VARIANTS = (
         Q,
         "fcnn_extra_relu",
         replace(LECTURE, "nn.Linear(32, 16),", "linear_block(32, 16),"),
-        words=("relu",),
+        words=("relu|activation",),
         note="a ReLU after 32->16",
     ),
     mistake(
-        Q, "fcnn_relu_at_end", replace(LECTURE, "nn.Linear(16, 1),", "linear_block(16, 1),"), words=("relu",)
+        Q,
+        "fcnn_relu_at_end",
+        replace(LECTURE, "nn.Linear(16, 1),", "linear_block(16, 1),"),
+        words=("relu|activation",),
     ),
     mistake(
         Q,
         "fcnn_missing_relu",
         replace(LECTURE, "linear_block(64, 32),", "nn.Linear(64, 32),"),
-        words=("relu",),
+        words=("relu|activation",),
     ),
     mistake(
         Q,

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cnngrader import contract
+from cnngrader.batch.untrusted import folder_problem, notebook_problem, read_regular
 from cnngrader.errors import CourseError, UsageError
 
 STATE_DIR = ".cnngrader"
-RECORD_NAME = "cnngrader.json"
 DEFAULT_COURSE_ID = "default_course"
+MAX_TIMESTAMP_BYTES = 200
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,12 @@ class Course:
         return self.root / "feedback" / student / assignment
 
     def record_path(self, student: str, assignment: str) -> Path:
-        """The per-submission record: the source of truth the gradebook is synced from."""
-        return self.autograded(student, assignment) / RECORD_NAME
+        """The per-submission record: the source of truth the gradebook is synced from.
+
+        Not in ``autograded/``: ``nbgrader generate_feedback`` copies that folder to the student,
+        and a record holds what only the TA should see (the seed, a grader traceback).
+        """
+        return self.state_dir / "records" / assignment / student / "record.json"
 
     def source_notebook(self, assignment: str) -> Path:
         return self.root / "source" / assignment / notebook_name(assignment)
@@ -60,6 +65,7 @@ class Submission:
     student: str
     notebook: Path
     timestamp: str | None = None
+    problem: str | None = None  # why it cannot be handed to a grader at all (a link, a pipe)
 
 
 def notebook_name(assignment: str) -> str:
@@ -109,11 +115,16 @@ def find_submissions(course: Course, assignment: str, students: tuple[str, ...] 
                 f"(looked in {course.root / 'submitted'})"
             )
         found = [s for s in found if s in set(students)]
-    name = notebook_name(assignment)
-    return [
-        Submission(s, course.submitted(s, assignment) / name, _timestamp(course.submitted(s, assignment)))
-        for s in found
-    ]
+    return [_submission(course, assignment, s) for s in found]
+
+
+def _submission(course: Course, assignment: str, student: str) -> Submission:
+    folder = course.submitted(student, assignment)
+    notebook = folder / notebook_name(assignment)
+    problem = folder_problem(course.root / "submitted", student, assignment)
+    if problem is not None:  # read nothing through the link: it leads to someone else's files
+        return Submission(student, notebook, None, problem)
+    return Submission(student, notebook, _timestamp(folder), notebook_problem(notebook))
 
 
 def _submitting_students(course: Course, assignment: str) -> list[str]:
@@ -125,9 +136,11 @@ def _submitting_students(course: Course, assignment: str) -> list[str]:
 
 
 def _timestamp(folder: Path) -> str | None:
-    """nbgrader's ``timestamp.txt``, as written; nbgrader parses it when the gradebook is written."""
+    """nbgrader's ``timestamp.txt``, as written (nbgrader parses it when the gradebook is written);
+    None if it is absent or not a short text file."""
+    data = read_regular(folder / "timestamp.txt", MAX_TIMESTAMP_BYTES)
     try:
-        text = (folder / "timestamp.txt").read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
+        text = data.decode("utf-8").strip() if data is not None else ""
+    except UnicodeDecodeError:
         return None
-    return text or None
+    return text if text and text.isprintable() else None

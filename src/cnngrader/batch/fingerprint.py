@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import cnngrader
+from cnngrader.batch.untrusted import MAX_NOTEBOOK_BYTES, file_state, read_regular
 
 SKIPPED_DIRS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
-MISSING = "missing"
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,9 @@ class SuiteDigest:
 
 
 def notebook_digest(path: Path) -> str:
-    """Digest of the submitted bytes; a file that cannot be read has a fixed digest."""
-    try:
-        return _sha(Path(path).read_bytes())
-    except OSError:
-        return MISSING
+    """Digest of the submitted bytes; of what the file is, if it cannot be read safely."""
+    data = read_regular(Path(path), MAX_NOTEBOOK_BYTES)
+    return _sha(data) if data is not None else _sha(file_state(Path(path)).encode())
 
 
 def suite_digest(course_root: Path, assignment: str) -> SuiteDigest:

@@ -10,15 +10,15 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from cnngrader import contract
 from cnngrader.batch.course import Course, find_submissions, open_course
-from cnngrader.batch.fingerprint import SuiteDigest, content_key, engine_digest, notebook_digest, suite_digest
+from cnngrader.batch.fingerprint import SuiteDigest, content_key, engine_digest, suite_digest
 from cnngrader.batch.lock import run_lock
 from cnngrader.batch.outputs import write_outputs
-from cnngrader.batch.plan import Plan, Planned, make_plan
+from cnngrader.batch.plan import Plan, Planned, make_plan, submission_digest
 from cnngrader.batch.pool import Event, GaveUp, Graded, Pool, Retrying, WorkerSpec, WorkerStats
 from cnngrader.batch.progress import Progress
 from cnngrader.batch.protocol import Task
@@ -31,10 +31,11 @@ from cnngrader.errors import CnngraderError, UsageError
 
 TASK_TIMEOUT = 600.0  # seconds one submission may hold a worker; the judge's own limits are far lower
 GAVE_UP = (
-    "your notebook could not be graded: grading it stopped twice without a result "
-    "(it may use too much memory or time); your TA has been told and will look at it"
+    "your notebook could not be graded: the grader stopped twice without a result "
+    "(too much memory or time, or a problem on our side); your TA has been told and will look at it"
 )
 TOLERANCE = 1e-9
+INTERRUPTED_SYNC = 3.0  # seconds the gradebook writer may finish after Ctrl-C; the next run does the rest
 
 
 class GradebookNotUpdated(CnngraderError):
@@ -63,13 +64,14 @@ def grade_assignment(
     contract.assignment(assignment)  # a usage error before anything is read
     size = _jobs(jobs)
     course = open_course(course_root)
+    names = (students,) if isinstance(students, str) else tuple(students or ())
     with run_lock(course, assignment):
-        submissions = find_submissions(course, assignment, tuple(students) if students else None)
+        submissions = find_submissions(course, assignment, names or None)
         suite, engine = suite_digest(course.root, assignment), engine_digest()
         plan = make_plan(course, assignment, submissions, suite=suite, engine=engine, force=force)
         batch = _Batch(course, assignment, plan, suite, engine, echo=echo)
         spec = WorkerSpec(course.root, assignment, course.state_dir / "logs", judge, minimum_isolation)
-        batch.run(Pool(spec, min(size, len(plan.todo)) or 1, task_timeout=task_timeout))
+        batch.run(lambda: Pool(spec, min(size, len(plan.todo)), task_timeout=task_timeout))
     report = batch.report(seconds=time.monotonic() - started)
     if echo:
         print(render_summary(report, ascii_only=not _utf8(sys.stdout)), flush=True)
@@ -88,7 +90,6 @@ class _Batch:
     ) -> None:
         self.course, self.assignment, self.plan = course, assignment, plan
         self.suite, self.engine = suite, engine
-        self.echo = echo
         self.planned = {p.submission.student: p for p in plan.todo}
         self.finished: dict[str, Record] = {}
         self.moved: list[ScoreChange] = []
@@ -98,23 +99,31 @@ class _Batch:
         self.progress = Progress(total=len(plan.todo), label=f"grade {assignment}", echo=echo)
         self.sync: GradebookSync | None = None
 
-    def run(self, pool: Pool) -> None:
+    def run(self, make_pool: Callable[[], Pool]) -> None:
         stale = self._stale()
         if not self.plan.todo and not stale:
             return  # idle: no worker, no torch, no nbgrader import
         self.sync = GradebookSync(self.course, self.assignment).start()
         for record in stale:
             self.sync.put(record)
+        for planned in self.plan.todo:
+            if planned.submission.problem is not None:
+                self._finish(self._task(planned), self._refused(planned))
+        tasks = [self._task(p) for p in self.plan.todo if p.submission.problem is None]
+        pool = make_pool() if tasks else None
+        interrupted = True
         try:
-            if self.plan.todo:
-                pool.run([self._task(p) for p in self.plan.todo], self.on_event)
-        finally:  # also on Ctrl-C: what finished is written before the interrupt goes on
-            self.stats = pool.stats
+            if pool is not None:
+                pool.run(tasks, self.on_event)
+            interrupted = False
+        finally:  # also on Ctrl-C: what finished is written (for a few seconds) before it goes on
+            self.stats = pool.stats if pool is not None else []
             self.progress.close()
-            try:
-                self.sync_report = self.sync.finish()  # while the released workers exit
+            try:  # while the released workers exit
+                self.sync_report = self.sync.finish(timeout=INTERRUPTED_SYNC if interrupted else None)
             finally:
-                pool.close()
+                if pool is not None:
+                    pool.close()
 
     def _stale(self) -> list[Record]:
         """Up-to-date records that the gradebook does not reflect (a run killed before it synced)."""
@@ -129,44 +138,55 @@ class _Batch:
 
     def on_event(self, event: Event) -> None:
         if isinstance(event, Graded):
-            self._finish(Record.from_dict(event.record))
+            self._finish(event.task, Record.from_dict(event.record))
         elif isinstance(event, Retrying):
             self.retried.append(event.task.student)
             self.progress.note(f"{event.task.student}: {event.why}; trying again on a fresh worker")
         elif isinstance(event, GaveUp):
             self.progress.note(f"{event.task.student}: {event.why} again; recorded as an error")
-            self._finish(self._given_up(event))
+            self._finish(event.task, self._given_up(event))
 
-    def _finish(self, record: Record) -> None:
+    def _finish(self, task: Task, record: Record) -> None:
         assert self.sync is not None
         self.sync.put(record)
-        self.finished[record.student] = record
-        change = score_change(self.planned[record.student], record)
+        self.finished[task.student] = record
+        change = score_change(self.planned[task.student], record)
         if change is not None:
             self.moved.append(change)
         self.progress.advance(error=bool(record.result.errors))
 
     def _given_up(self, event: GaveUp) -> Record:
-        planned = self.planned[event.task.student]
-        path = planned.submission.notebook
-        sha = notebook_digest(path)
+        detail = f"gave up after {event.task.attempt} attempts: {event.why}\n{event.detail}".strip()
         isolation = next((s.isolation for s in self.stats if s.isolation), "unknown")
+        planned = self.planned[event.task.student]
+        return self._error_record(planned, GAVE_UP, Status.FAILED, event.task.attempt, detail, isolation)
+
+    def _refused(self, planned: Planned) -> Record:
+        assert planned.submission.problem is not None
+        return self._error_record(planned, planned.submission.problem, Status.REFUSED, 0, "", "none")
+
+    def _error_record(
+        self, planned: Planned, why: str, status: Status, attempts: int, detail: str, isolation: str
+    ) -> Record:
+        """A score of 0 and the reason, written as a worker writes a grade (outputs, then record)."""
+        sub = planned.submission
+        sha = submission_digest(sub)
         result = failed_result(
-            assignment=self.assignment, notebook=path, why=GAVE_UP, isolation=isolation, seed=planned.seed
+            assignment=self.assignment, notebook=sub.notebook, why=why, isolation=isolation, seed=planned.seed
         )
         record = Record(
-            student=planned.submission.student,
+            student=sub.student,
             key=content_key(notebook=sha, suite=self.suite.digest, engine=self.engine, seed=planned.seed),
             seed=planned.seed,
             notebook_sha=sha,
             suite_files=self.suite.files,
             engine=self.engine,
             result=result,
-            status=Status.FAILED,
-            attempts=event.task.attempt,
+            status=status,
+            attempts=attempts,
             graded_at=now(),
-            timestamp=planned.submission.timestamp,
-            grader_error=f"{event.why}, on each of {event.task.attempt} attempts",
+            timestamp=sub.timestamp,
+            grader_error=detail,
         )
         write_outputs(self.course, record, ())
         write_record(self.course.record_path(record.student, self.assignment), record)

@@ -98,7 +98,7 @@ def _patiently(action: Callable[[], T], *, patience: float, undo: Callable[[], o
             if time.monotonic() + pause > deadline:
                 raise GradebookLocked(
                     f"the gradebook stayed locked for {patience:g} s ({exc.__class__.__name__}); "
-                    "every grade is saved in autograded/*/*/cnngrader.json: "
+                    "every grade is saved in .cnngrader/records/: "
                     "run the command again to write them"
                 ) from None
             time.sleep(pause)

@@ -14,6 +14,7 @@ from typing import Any
 from cnngrader.batch.atomic import remove, write_atomic
 from cnngrader.batch.course import Course, notebook_name
 from cnngrader.batch.state import Record
+from cnngrader.batch.untrusted import MAX_NOTEBOOK_BYTES, read_regular
 from cnngrader.report.html import render_feedback
 
 MAX_CELL_OUTPUT = 10_000  # characters of text per stream and cell, like nbgrader's LimitOutput
@@ -61,7 +62,7 @@ def with_outputs(notebook: dict[str, Any], cells: Sequence[Any]) -> dict[str, An
 def cell_outputs(report: Any) -> list[dict[str, Any]]:
     """nbformat outputs for one cell report (``confine.CellReport``): streams, displayed values
     as plain text, a note for figures (not kept), then its error if it ended in one."""
-    out = []
+    out: list[dict[str, Any]] = []
     for name in ("stdout", "stderr"):
         text = _text(getattr(report, name, None))
         if text:
@@ -108,8 +109,9 @@ def _cap(text: str) -> str:
 
 
 def _load(path: Path) -> dict[str, Any] | None:
+    raw = read_regular(path, MAX_NOTEBOOK_BYTES)
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        data = json.loads(raw) if raw is not None else None
+    except ValueError:
         return None
     return data if isinstance(data, dict) and isinstance(data.get("cells"), list) else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -52,13 +53,20 @@ def make_plan(
         previous = load_record(course.record_path(sub.student, assignment))
         # A regrade keeps its seed, so it draws the same hidden inputs: scores move only for a reason.
         seed = previous.seed if previous is not None else fresh_seed()
-        sha = notebook_digest(sub.notebook)
+        sha = submission_digest(sub)
         key = content_key(notebook=sha, suite=suite.digest, engine=engine, seed=seed)
         if previous is not None and previous.key == key and not force:
             current.append(previous)
             continue
         todo.append(Planned(sub, seed, reason(previous, sha, suite, engine), previous))
     return Plan(tuple(todo), tuple(current))
+
+
+def submission_digest(sub: Submission) -> str:
+    """The notebook's digest; for a refused submission, of the reason (nothing is read through it)."""
+    if sub.problem is not None:
+        return hashlib.sha256(f"refused:{sub.problem}".encode()).hexdigest()
+    return notebook_digest(sub.notebook)
 
 
 def reason(previous: Record | None, notebook_sha: str, suite: SuiteDigest, engine: str) -> Reason:

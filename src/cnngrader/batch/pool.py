@@ -23,12 +23,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from cnngrader import errors
-from cnngrader.batch.protocol import Done, Fatal, Ready, Task, decode, encode
+from cnngrader.batch.protocol import Done, Failed, Fatal, Ready, Task, decode, encode
 from cnngrader.batch.worker import DEFAULT_JUDGE
 from cnngrader.errors import CnngraderError
 
 MAX_START_FAILURES = 3  # workers dying before they are ready, in a row: the setup is broken
-STOP_GRACE = 3.0
+STOP_GRACE = 3.0  # seconds for workers to exit after their pipe closed
+STOP_GRACE_INTERRUPTED = 1.0  # after Ctrl-C they were told to stop at once
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class GaveUp:
 
     task: Task
     why: str
+    detail: str = ""  # the judge's traceback, when it raised: for the TA
 
 
 Event = Graded | Retrying | GaveUp
@@ -134,6 +136,7 @@ class Pool:
         self._pending: deque[Task] = deque()
         self._outstanding = 0
         self._start_failures = 0
+        self._interrupted = False
         self._selector = selectors.DefaultSelector()
 
     @property
@@ -147,16 +150,16 @@ class Pool:
         """
         self._pending.extend(tasks)
         self._outstanding = len(tasks)
-        finished = False
+        self._interrupted = True
         try:
             while self._outstanding:
                 self._staff()
                 self._dispatch()
                 self._poll(on_event)
                 self._watch(on_event)
-            finished = True
+            self._interrupted = False
         finally:
-            self._release(graceful=finished)
+            self._release()
 
     # -- staffing ---------------------------------------------------------------------------
 
@@ -172,7 +175,8 @@ class Pool:
 
     def _spawn(self, slot: int) -> None:
         self.spec.log_dir.mkdir(parents=True, exist_ok=True)
-        with open(self._log_path(slot), "ab") as log:
+        first = self.stats[slot].starts == 0  # a fresh log per run; a replaced worker's stays
+        with open(self._log_path(slot), "wb" if first else "ab") as log:
             # Own session: a Ctrl-C at the terminal reaches the coordinator only, which decides;
             # and the worker's whole process group can be swept when it must die.
             proc = subprocess.Popen(
@@ -220,7 +224,7 @@ class Pool:
         try:
             message = decode(line)
         except ValueError:
-            self._kill(worker, "it broke the worker protocol")
+            self._kill(worker, "the worker broke the protocol")
             return
         stats = self.stats[worker.slot]
         if isinstance(message, Ready):
@@ -230,16 +234,21 @@ class Pool:
             self._start_failures = 0
         elif isinstance(message, Done) and worker.task is not None:
             task, worker.task = worker.task, None
-            worker.phase = Phase.RETIRING if message.recycle else Phase.IDLE
+            worker.phase = Phase.IDLE
             stats.graded += 1
             stats.peak_rss_kb = max(stats.peak_rss_kb, message.peak_rss_kb)
             stats.sandbox_peak_rss_kb = max(stats.sandbox_peak_rss_kb, message.sandbox_peak_rss_kb)
             self._outstanding -= 1
             on_event(Graded(task, message.record))
+        elif isinstance(message, Failed) and worker.task is not None:
+            task, worker.task = worker.task, None
+            worker.phase = Phase.RETIRING  # it exits; a fresh worker retries
+            last = message.traceback.strip().splitlines()[-1] if message.traceback.strip() else "an error"
+            self._retry_or_give_up(task, f"the grader failed ({last})", on_event, message.traceback)
         elif isinstance(message, Fatal):
             raise _user_error(message)
         else:
-            self._kill(worker, f"it sent an unexpected {type(message).__name__}")
+            self._kill(worker, f"the worker sent an unexpected {type(message).__name__}")
 
     # -- deaths -----------------------------------------------------------------------------
 
@@ -260,16 +269,20 @@ class Pool:
         self._selector.unregister(worker.stdout)
         del self._workers[worker.slot]
         returncode = _reap(worker.proc)
-        why = worker.death or _exit_reason(returncode)
+        reason = _exit_reason(returncode)
         if worker.phase is Phase.STARTING:
             self._start_failures += 1
             if self._start_failures >= MAX_START_FAILURES:
                 log = self._log_path(worker.slot)
+                why = worker.death or reason
                 raise CnngraderError(f"grading workers cannot start ({why}); the end of {log}:\n{_tail(log)}")
         if worker.task is not None:
-            self._retry_or_give_up(worker.task, f"the grading worker died ({why})", on_event)
+            why = worker.death or f"the grading worker died ({reason})"
+            self._retry_or_give_up(worker.task, why, on_event)
 
-    def _retry_or_give_up(self, task: Task, why: str, on_event: Callable[[Event], None]) -> None:
+    def _retry_or_give_up(
+        self, task: Task, why: str, on_event: Callable[[Event], None], detail: str = ""
+    ) -> None:
         if task.attempt <= self.retries:
             retry = Task(
                 task.student, task.notebook, task.assignment, task.seed, task.timestamp, task.attempt + 1
@@ -278,21 +291,24 @@ class Pool:
             on_event(Retrying(task, why))
         else:
             self._outstanding -= 1
-            on_event(GaveUp(task, why))
+            on_event(GaveUp(task, why, detail))
 
-    def _release(self, *, graceful: bool) -> None:
+    def _release(self) -> None:
         """Close every worker's pipe, so it exits; when interrupted, also tell it to stop now."""
         for worker in self._workers.values():
             with contextlib.suppress(OSError):
                 assert worker.proc.stdin is not None
                 worker.proc.stdin.close()
-            if not graceful:
+            if self._interrupted:
                 _signal_group(worker.proc, signal.SIGTERM)
 
     def close(self) -> None:
-        """Wait a little for the released workers to exit, then sweep what is left of them."""
+        """Wait a little for the released workers to exit, then sweep what is left of them.
+
+        Their sandboxes (own sessions under bubblewrap) die with them (``--die-with-parent``).
+        """
         workers = list(self._workers.values())
-        deadline = time.monotonic() + STOP_GRACE
+        deadline = time.monotonic() + (STOP_GRACE_INTERRUPTED if self._interrupted else STOP_GRACE)
         for worker in workers:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 worker.proc.wait(timeout=max(0.0, deadline - time.monotonic()))

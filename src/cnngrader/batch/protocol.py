@@ -38,7 +38,14 @@ class Done:
     record: dict[str, Any]
     peak_rss_kb: int = 0
     sandbox_peak_rss_kb: int = 0  # the judge's sandbox processes, summed
-    recycle: bool = False  # the judge failed unexpectedly: the worker exits and is replaced
+
+
+@dataclass(frozen=True)
+class Failed:
+    """The judge raised (a bug, a broken sandbox): the worker exits after saying so."""
+
+    student: str
+    traceback: str
 
 
 @dataclass(frozen=True)
@@ -51,10 +58,10 @@ class Fatal:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
-MESSAGES: dict[str, type] = {"task": Task, "ready": Ready, "done": Done, "fatal": Fatal}
+MESSAGES: dict[str, type] = {"task": Task, "ready": Ready, "done": Done, "failed": Failed, "fatal": Fatal}
 _OPS = {cls: op for op, cls in MESSAGES.items()}
 
-Message = Task | Ready | Done | Fatal
+Message = Task | Ready | Done | Failed | Fatal
 
 
 def encode(message: Message) -> bytes:

@@ -1,4 +1,4 @@
-"""Per-submission records, the source of truth: ``autograded/<student>/<ID>/cnngrader.json``.
+"""Per-submission records, the source of truth: ``.cnngrader/records/<ID>/<student>.json``.
 
 A record is written atomically as soon as its submission is graded. The gradebook, the
 summary, the exports and the next run's plan are all derived from the records.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,8 @@ class Status(str, enum.Enum):
     """Whether the judge produced the result, or the batch had to give up on the submission."""
 
     GRADED = "graded"
-    FAILED = "failed"
+    FAILED = "failed"  # the grader stopped twice without a result
+    REFUSED = "refused"  # the submission is not a file a grader may open (a link, a pipe)
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,3 @@ def failed_result(*, assignment: str, notebook: Path, why: str, isolation: str, 
     spec = contract.assignment(assignment)
     questions = tuple(QuestionResult(q.id, 0.0, float(q.points), ()) for q in spec.questions)
     return Result(spec.id, str(notebook), 0.0, spec.max_score, isolation, questions, (why,), seed)
-
-
-def with_status(record: Record, status: Status, attempts: int) -> Record:
-    return replace(record, status=status, attempts=attempts)

@@ -122,12 +122,12 @@ def question_table(report: BatchReport, *, ascii_only: bool) -> list[str]:
     ]
     rows.append(("total", [r.result.score for r in report.records], spec.max_score))
     width = max(len("question"), *(len(name) for name, _, _ in rows))
-    out = [f"  {'question':<{width}}  {'mean':>9}  distribution (0 to max, one bar per bin)"]
-    for name, values, top in rows:
-        mean = f"{fmt(round(sum(values) / len(values), 2))} / {fmt(top)}"
-        out.append(
-            f"  {name:<{width}}  {mean:>9}  0 {histogram(values, top, ascii_only=ascii_only)} {fmt(top)}"
-        )
+    means = [f"{fmt(round(sum(values) / len(values), 2))} / {fmt(top)}" for _, values, top in rows]
+    mean_width = max(len("mean"), *map(len, means))
+    out = [f"  {'question':<{width}}  {'mean':>{mean_width}}  distribution (0 to max, one bar per bin)"]
+    for (name, values, top), mean in zip(rows, means, strict=True):
+        bars = histogram(values, top, ascii_only=ascii_only)
+        out.append(f"  {name:<{width}}  {mean:>{mean_width}}  0 {bars} {fmt(top)}")
     return out
 
 
@@ -199,7 +199,7 @@ def _students(n: int) -> str:
 def _first_error(record: Record) -> str:
     """The first problem, in one line; for a submission not graded, why (for the TA, not the student)."""
     if record.status is Status.FAILED and record.grader_error.strip():
-        return "not graded: " + record.grader_error.strip().splitlines()[-1]
+        return "not graded: " + record.grader_error.strip().splitlines()[0]
     text = " ".join(record.result.errors[0].split())
     more = len(record.result.errors) - 1
     text = text if len(text) <= MAX_PROBLEM else text[: MAX_PROBLEM - 3] + "..."

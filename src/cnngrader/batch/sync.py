@@ -50,10 +50,16 @@ class GradebookSync:
     def put(self, record: Record) -> None:
         self._queue.put(record)
 
-    def finish(self) -> SyncReport:
-        """Write what was put, then stop; an error is reported, not raised (the records are safe)."""
+    def finish(self, *, timeout: float | None = None) -> SyncReport:
+        """Write what was put, then stop; an error is reported, not raised (the records are safe).
+
+        With ``timeout`` (after Ctrl-C), stop waiting then: the thread dies with the process, SQLite
+        rolls its open transaction back, and the next run writes what is missing.
+        """
         self._queue.put(None)
-        self._thread.join()
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            return SyncReport(self._synced, self._problems, "interrupted before every grade was written")
         error = None if self._error is None else str(self._error) or type(self._error).__name__
         code = int(getattr(self._error, "exit_code", 1))
         return SyncReport(self._synced, self._problems, error, code)

@@ -23,15 +23,11 @@ from cnngrader.batch import outputs
 from cnngrader.batch.course import Course, open_course
 from cnngrader.batch.fingerprint import SuiteDigest, content_key, engine_digest, notebook_digest, suite_digest
 from cnngrader.batch.procfs import peak_rss_kb, tree_peak_rss_kb
-from cnngrader.batch.protocol import Done, Fatal, Ready, Task, decode, encode
-from cnngrader.batch.state import Record, Status, failed_result, now, write_record
+from cnngrader.batch.protocol import Done, Failed, Fatal, Ready, Task, decode, encode
+from cnngrader.batch.state import Record, now, write_record
 from cnngrader.errors import CnngraderError
 
 DEFAULT_JUDGE = "cnngrader.judge.check:Judge"
-GRADER_BUG = (
-    "the grader itself failed on this notebook (a problem on our side, not in your work); "
-    "your TA can see the details and will regrade it"
-)
 
 
 class JudgeLike(Protocol):
@@ -93,28 +89,22 @@ def serve(
         task = decode(line)
         if not isinstance(task, Task):
             raise ValueError(f"expected a task, got {task!r}")
-        done = grade_one(judge, course, fp, task)
+        try:
+            done = grade_one(judge, course, fp, task)
+        except Exception:  # the engine failed: the coordinator retries on a fresh worker, then records it
+            trace = traceback.format_exc()
+            print(f"grading {task.student} failed:\n{trace}", file=sys.stderr, flush=True)
+            _send(proto_out, Failed(task.student, trace))
+            return  # this judge may be broken: exit, and be replaced
         _send(proto_out, done)
-        if done.recycle:
-            return
 
 
 def grade_one(judge: JudgeLike, course: Course, fp: Fingerprints, task: Task) -> Done:
+    """Grade, write the outputs, then the record (the commit point), and say so."""
     started = time.perf_counter()
     notebook = Path(task.notebook)
     notebook_sha = notebook_digest(notebook)  # of the bytes about to be graded, not those planned
-    cells: tuple[Any, ...] = ()
-    grader_error = ""
-    try:
-        graded = judge.grade(path=notebook, assignment=task.assignment, seed=task.seed)
-        result, cells = graded.result, tuple(graded.cells)
-    except Exception:  # a bug in the engine: this student's error result, the traceback for the TA
-        grader_error = traceback.format_exc()
-        print(f"grading {task.student} failed:\n{grader_error}", file=sys.stderr, flush=True)
-        isolation = str(getattr(judge, "isolation", "unknown"))
-        result = failed_result(
-            assignment=task.assignment, notebook=notebook, why=GRADER_BUG, isolation=isolation, seed=task.seed
-        )
+    graded = judge.grade(path=notebook, assignment=task.assignment, seed=task.seed)
     record = Record(
         student=task.student,
         key=content_key(notebook=notebook_sha, suite=fp.suite.digest, engine=fp.engine, seed=task.seed),
@@ -122,23 +112,15 @@ def grade_one(judge: JudgeLike, course: Course, fp: Fingerprints, task: Task) ->
         notebook_sha=notebook_sha,
         suite_files=fp.suite.files,
         engine=fp.engine,
-        result=result,
-        status=Status.FAILED if grader_error else Status.GRADED,
+        result=graded.result,
         attempts=task.attempt,
         seconds=round(time.perf_counter() - started, 4),
         graded_at=now(),
         timestamp=task.timestamp,
-        grader_error=grader_error,
     )
-    outputs.write_outputs(course, record, cells)
-    write_record(course.record_path(task.student, task.assignment), record)  # last: the commit point
-    return Done(
-        task.student,
-        record.to_dict(),
-        peak_rss_kb(),
-        tree_peak_rss_kb(os.getpid()),
-        recycle=bool(grader_error),
-    )
+    outputs.write_outputs(course, record, tuple(graded.cells))
+    write_record(course.record_path(task.student, task.assignment), record)
+    return Done(task.student, record.to_dict(), peak_rss_kb(), tree_peak_rss_kb(os.getpid()))
 
 
 def _claim_stdio() -> tuple[BinaryIO, BinaryIO]:
@@ -152,7 +134,7 @@ def _claim_stdio() -> tuple[BinaryIO, BinaryIO]:
     return proto_in, proto_out
 
 
-def _send(out: BinaryIO, message: Ready | Done | Fatal) -> None:
+def _send(out: BinaryIO, message: Ready | Done | Failed | Fatal) -> None:
     out.write(encode(message))
     out.flush()
 

@@ -6,12 +6,32 @@ itself (seccomp, rlimits, no capabilities), runs the cells and answers probes wi
 and safetensors. Nothing that comes back is ever unpickled.
 """
 
-from cnngrader.confine.levels import IsolationLevel
-from cnngrader.confine.limits import Limits
-from cnngrader.confine.probes import Handle, NameInfo, ProbeError, ProbeFailure
-from cnngrader.confine.reports import CellReport, CellStatus
-from cnngrader.confine.run import Run
-from cnngrader.confine.sandbox import Sandbox
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Lazy, so that the CLI can start the zygote before torch is imported here (wire/run need it):
+# the two start-ups overlap and a cold ``cnngrader check`` saves about a second.
+_HOMES = {
+    "CellReport": "reports",
+    "CellStatus": "reports",
+    "Handle": "probes",
+    "IsolationLevel": "levels",
+    "Limits": "limits",
+    "NameInfo": "probes",
+    "ProbeError": "probes",
+    "ProbeFailure": "probes",
+    "Run": "run",
+    "Sandbox": "sandbox",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'cnngrader.confine' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"cnngrader.confine.{_HOMES[name]}"), name)
+
 
 __all__ = [
     "CellReport",

@@ -135,10 +135,12 @@ class Run:
                 self._lose(child)
                 why = f"no answer within {self.limits.probe_seconds:g} s"
                 raise ProbeError(ProbeFailure.TIMEOUT, why) from None
-            except (ChannelClosed, WireError, OSError):
+            except (ChannelClosed, OSError):
                 self._lose(child)
                 why = f"the process running the notebook {child.ending()}"
                 raise ProbeError(ProbeFailure.DIED, why) from None
+            except WireError as exc:
+                raise self._violation(f"a malformed message ({exc})") from None
             if reply.header.get("id") != self._next_id:
                 raise self._violation("an answer to another question")
         if reply.header.get("ok") is True:

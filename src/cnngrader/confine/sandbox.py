@@ -5,17 +5,21 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cnngrader.confine import bwrap
 from cnngrader.confine.control import ControlError
 from cnngrader.confine.launcher import LaunchError, ZygoteProcess
 from cnngrader.confine.levels import IsolationLevel
 from cnngrader.confine.limits import Limits
-from cnngrader.confine.process import ChildGone, ChildProcess
-from cnngrader.confine.run import Run
 from cnngrader.errors import IsolationError, UsageError
+
+if TYPE_CHECKING:  # imported where used: they pull in torch, which start() must not wait for
+    from cnngrader.confine.process import ChildProcess
+    from cnngrader.confine.run import Run
 
 DEFAULT_LIMITS = Limits()
 
@@ -34,6 +38,8 @@ class Sandbox:
         self.maximum = maximum
         self.limits = limits
         self._workdir = Path(tempfile.mkdtemp(prefix="cnngrader-sandbox-"))  # mode 0700
+        # Removed at close(), or when the sandbox is collected or the interpreter exits without it.
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self._workdir, ignore_errors=True)
         self._zygote: ZygoteProcess | None = None
         self._current: Run | None = None
         self._lock = threading.Lock()
@@ -79,6 +85,8 @@ class Sandbox:
 
     def run(self, cells: Sequence[str], *, limits: Limits | None = None) -> Run:
         """Execute the cells in a fresh confined child; the previous run, if open, is closed."""
+        from cnngrader.confine.run import Run
+
         with self._lock:
             if self._current is not None:
                 self._current.close()
@@ -93,7 +101,7 @@ class Sandbox:
             if self._zygote is not None:
                 self._zygote.close()
                 self._zygote = None
-            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._cleanup()
 
     def __enter__(self) -> Sandbox:
         return self
@@ -102,6 +110,8 @@ class Sandbox:
         self.close()
 
     def _spawn(self, limits: Limits) -> ChildProcess:
+        from cnngrader.confine.process import ChildGone, ChildProcess
+
         for attempt in (1, 2):
             zygote = self._live_zygote()
             try:

@@ -58,7 +58,8 @@ class _Rules:
 
     def expected_text(self, step: Step) -> str:
         if self.by_kind:
-            return KIND_WORDS.get(step.kind, f"a {step.op}")
+            word = KIND_WORDS.get(step.kind, f"a {step.op}")
+            return f"{word} ({step})" if self.reveal and step.kind in KIND_WORDS else word
         return str(step) if self.reveal else step.op
 
 

@@ -14,9 +14,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import torch
+
 from cnngrader import contract
 from cnngrader.confine import CellReport, IsolationLevel, Limits, Sandbox
 from cnngrader.errors import CourseError, NotebookError
+from cnngrader.judge.paths import course_folder
 from cnngrader.judge.remote import RemoteSubmission
 from cnngrader.judge.session import HiddenSuite
 from cnngrader.read import read_notebook
@@ -42,25 +45,40 @@ class Judge:
         course_root: Path,
         minimum_isolation: str | IsolationLevel | None = None,
         limits: Limits | None = None,
+        assignments: tuple[str, ...] = (),
+        sandbox: Sandbox | None = None,
     ) -> None:
+        """``assignments`` are collected in the background while the sandbox starts.
+
+        A ``sandbox`` started by the caller (the CLI starts it while torch is still importing)
+        is adopted and closed with the judge.
+        """
         self.course_root = course_folder(course_root)
+        # Hidden tests push tiny tensors: one thread avoids oversubscribing the cores that the
+        # other workers and the sandboxed children share.
+        torch.set_num_threads(1)
         self.limits = limits or Limits()
         minimum = IsolationLevel(minimum_isolation) if minimum_isolation else IsolationLevel.RLIMITS
         self._suites: dict[str, HiddenSuite] = {}
         self._suite_lock = threading.Lock()
-        self._sandbox = Sandbox.start(minimum=minimum, limits=self.limits)
+        for assignment in assignments:
+            self.suite(assignment, wait=False)
+        self._sandbox = sandbox or Sandbox.start(minimum=minimum, limits=self.limits)
 
     @property
     def isolation(self) -> str:
         return str(self._sandbox.isolation.value)
 
-    def suite(self, assignment: str) -> HiddenSuite:
+    def suite(self, assignment: str, *, wait: bool = True) -> HiddenSuite:
         """The assignment's hidden suite, collected on first use."""
         with self._suite_lock:
             if assignment not in self._suites:
                 spec = contract.assignment(assignment)
-                self._suites[assignment] = HiddenSuite(course_root=self.course_root, assignment=spec)
-            return self._suites[assignment]
+                self._suites[assignment] = HiddenSuite(course_root=self.course_root, assignment=spec, wait=False)
+            suite = self._suites[assignment]
+        if wait:
+            suite.wait_collected()
+        return suite
 
     def grade(self, *, path: Path, assignment: str, seed: int | None = None) -> Graded:
         """Grade one notebook; problems of the notebook become the Result's errors, not exceptions."""
@@ -104,21 +122,15 @@ def check_notebook(
     course_root: Path,
     seed: int | None = None,
     minimum_isolation: str | None = None,
+    sandbox: Sandbox | None = None,
 ) -> Result:
     """Grade one notebook with a judge of its own (the ``cnngrader check`` command)."""
     contract.assignment(assignment)  # a usage error before any process starts
-    with Judge(course_root=course_root, minimum_isolation=minimum_isolation) as judge:
+    judge = Judge(
+        course_root=course_root, minimum_isolation=minimum_isolation, assignments=(assignment,), sandbox=sandbox
+    )
+    with judge:
         return judge.grade(path=path, assignment=assignment, seed=seed).result
-
-
-def course_folder(course_root: Path) -> Path:
-    root = Path(course_root).resolve()
-    if not (root / "autograder").is_dir():
-        raise CourseError(
-            f"{root} is not a cnngrader course: it has no autograder/ folder "
-            "(run the command from the course folder, or pass --course DIR)"
-        )
-    return root
 
 
 def fresh_seed() -> int:

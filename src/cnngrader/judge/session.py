@@ -150,7 +150,8 @@ def _run_items(session: pytest.Session, submission: Submission, seed: int) -> di
 class HiddenSuite:
     """One assignment's hidden tests, collected once, run per submission (thread-safe calls)."""
 
-    def __init__(self, *, course_root: Path, assignment: Assignment) -> None:
+    def __init__(self, *, course_root: Path, assignment: Assignment, wait: bool = True) -> None:
+        """Collect in a thread; with ``wait=False`` the caller overlaps other start-up with it."""
         self.assignment = assignment
         self._dir = suite_dir(course_root, assignment)
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
@@ -160,6 +161,11 @@ class HiddenSuite:
         self._exit: list[Any] = []
         self._thread = threading.Thread(target=self._main, name=f"hidden-{assignment.id}", daemon=True)
         self._thread.start()
+        if wait:
+            self.wait_collected()
+
+    def wait_collected(self) -> None:
+        """Block until collection ends; a suite that cannot be collected is a CourseError."""
         self._ready.wait()
         if self._exit:
             raise CourseError(f"hidden tests in {self._dir} could not be collected (pytest exit {self._exit[0]})")
@@ -179,6 +185,7 @@ class HiddenSuite:
             self._ready.set()
 
     def run(self, submission: Submission, *, seed: int) -> tuple[QuestionResult, ...]:
+        self.wait_collected()
         future: Future[dict[str, tuple[str, TestResult]]] = Future()
         with self._lock:
             self._jobs.put(_Job(submission, seed, future))

@@ -39,7 +39,7 @@ def rebuild(description: ModelDescription) -> torch.fx.GraphModule:
     # fx wraps calls to report errors with the generated code: that prints to stderr and imports
     # torch._dynamo (seconds) on the first error. Each GraphModule has a class of its own, so
     # this gives just this module the plain nn.Module call, which raises the same exception.
-    type(module).__call__ = nn.Module.__call__
+    type(module).__call__ = nn.Module.__call__  # type: ignore[method-assign]
     return module
 
 

@@ -172,7 +172,7 @@ METHODS = frozenset({
     "relu", "relu_", "sigmoid", "sigmoid_", "tanh", "tanh_", "softmax", "log_softmax",
     "mean", "sum", "amax", "max", "squeeze", "unsqueeze", "contiguous", "permute", "transpose",
     "add", "add_", "sub", "mul", "mul_", "div", "clamp", "exp", "abs", "neg", "pow", "matmul",
-    "float", "type_as",
+    "float", "double", "type_as", "to", "cpu", "detach", "clone",
 })
 
 ATTRIBUTES = frozenset({"shape", "ndim", "dtype"})
