@@ -68,7 +68,8 @@ def test_suite_digest_follows_test_files_and_ignores_caches(course: Path):
     after = suite_digest(course, "quiz6")
     assert after.digest != before.digest
     assert after.changed_files(dict(before.files)) == ("quiz6/test_q3.py",)
-    assert notebook_digest(course / "nope.ipynb") == "missing"
+    assert notebook_digest(course / "nope.ipynb") == notebook_digest(course / "nope2.ipynb")
+    assert notebook_digest(course / "nope.ipynb") != notebook_digest(course / "nbgrader_config.py")
     assert content_key(notebook="a", suite="b", engine="c", seed=1) != content_key(
         notebook="a", suite="b", engine="c", seed=2
     )

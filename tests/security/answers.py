@@ -69,8 +69,12 @@ class BudgetCNN(nn.Module):
 """
 
 LAB6_WRONG = {
-    "conv_output_size_answer": "def conv_output_size(input_size, kernel_size, stride=1, padding=0):\n    return 0\n",
-    "conv2d_single_answer": "def conv2d_single(image, kernel, stride=1, padding=0):\n    return torch.zeros(1, 1)\n",
+    "conv_output_size_answer": (
+        "def conv_output_size(input_size, kernel_size, stride=1, padding=0):\n    return 0\n"
+    ),
+    "conv2d_single_answer": (
+        "def conv2d_single(image, kernel, stride=1, padding=0):\n    return torch.zeros(1, 1)\n"
+    ),
     "max_pool2d_single_answer": (
         "def max_pool2d_single(image, kernel_size):\n    return torch.full((1, 1), -1.0)\n"
     ),
@@ -98,8 +102,10 @@ QUIZ6_WRONG = {
 }
 
 # What an attacker who stole the answer key would write (used only in branches taken on a breach).
-QUIZ6_STOLEN = 'q1, q2, q3, q4, q5 = "C", {"C"}, 84, (1, 1, 96, 96), 25\n' \
+QUIZ6_STOLEN = (
+    'q1, q2, q3, q4, q5 = "C", {"C"}, 84, (1, 1, 96, 96), 25\n'
     'q6, q7, q8, q9, q10 = (26, 26), (8, 3, 5, 5), [[7, 9], [8, 4]], 20001, "B"\n'
+)
 
 MAX_SCORE = {"lab6": 40.0, "quiz6": 10.0}
 

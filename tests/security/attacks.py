@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (notebook sources are kept as a student would type them)
 """The hostile corpus: each attack is an honest answer set plus one attack (in an answer cell or
 in an extra cell), described as data and built into a notebook by code.
 
@@ -43,7 +44,9 @@ class Attack:
     extra_cells: tuple[str, ...] = ()
     # Notebook-level tampering (metadata) applied by the builder, by name.
     tamper: str = ""
-    check: bool = True  # also graded alone with ``cnngrader check``
+    # When ``cnngrader check`` grades it alone too: with the fast world ("fast": where check's own
+    # contract is at stake, like printing, exiting or killing), or in the later, slow phase.
+    check: str = "slow"
 
     @property
     def has_twin(self) -> bool:
@@ -55,7 +58,7 @@ def src(text: str) -> str:
 
 
 HELPERS = src(
-    r'''
+    r"""
     def _say(what, status, detail=""):
         print(f"{MARK}|{what}|{status}|" + str(detail).replace("\n", " ").replace("|", "/")[:160], flush=True)
 
@@ -97,7 +100,7 @@ HELPERS = src(
             err = ctypes.get_errno()
             raise OSError(err, os.strerror(err))
         return ret
-    '''
+    """
 )
 
 
@@ -112,7 +115,7 @@ def prelude(settings: dict[str, Any]) -> str:
 # ==================================================================================================
 
 PATCH_PARAMETERS = WRONG_CNN + src(
-    '''
+    """
     # Claim the lecture's 1,337 parameters (and a budget-sized BudgetCNN) whatever the model holds.
     _real_named_parameters = nn.Module.named_parameters
 
@@ -131,7 +134,7 @@ PATCH_PARAMETERS = WRONG_CNN + src(
     nn.Module.named_parameters = _fake_named_parameters
     nn.Module.parameters = _fake_parameters
     nn.Module.state_dict = lambda self, *a, **k: dict(_fake_named_parameters(self))
-    '''
+    """
 )
 
 PATCH_NUMEL = OVER_BUDGET_CNN + src(
@@ -299,8 +302,18 @@ CLASS_SPOOF_QUIZ = {
         q{i} = _Spoof{i}()
         """
     )
-    for i, kind in [(1, "str"), (2, "set"), (3, "int"), (4, "tuple"), (5, "int"), (6, "tuple"), (7, "tuple"),
-                    (8, "list"), (9, "int"), (10, "str")]
+    for i, kind in [
+        (1, "str"),
+        (2, "set"),
+        (3, "int"),
+        (4, "tuple"),
+        (5, "int"),
+        (6, "tuple"),
+        (7, "tuple"),
+        (8, "list"),
+        (9, "int"),
+        (10, "str"),
+    ]
 }
 
 # Values whose __eq__/__hash__ always agree (each keeps the wrong base value underneath).
@@ -538,9 +551,13 @@ def traced_cnn(test: str) -> str:
 
 
 def traced_fcnn_convnet(test: str) -> str:
-    return _traced_model("FCNN", "", FCNN_CORRECT_LAYERS, "torch.zeros(x.shape[0], 1)", test, ", input_size") + (
-        "\n\n" + _traced_model("ConvNet", "", CONVNET_CORRECT_LAYERS, "torch.zeros(x.shape[0], 1)", test,
-                               ", input_channels")
+    return _traced_model(
+        "FCNN", "", FCNN_CORRECT_LAYERS, "torch.zeros(x.shape[0], 1)", test, ", input_size"
+    ) + (
+        "\n\n"
+        + _traced_model(
+            "ConvNet", "", CONVNET_CORRECT_LAYERS, "torch.zeros(x.shape[0], 1)", test, ", input_channels"
+        )
     )
 
 
@@ -769,7 +786,7 @@ STEAL_FROM_PROC_AND_ENV = src(
 ) + textwrap.indent(QUIZ6_STOLEN, "    ")
 
 STEAL_FROM_MEMORY = src(
-    """
+    r"""
     import gc, re, sys
     CANARY = re.compile(r"CANARY[0-9a-f]{16}")
     HIDDEN_TEST = re.compile(r"pytestmark\s*=\s*pytest\.mark\.question\(")
@@ -1389,7 +1406,8 @@ BAIT = src(
 )
 
 PICKLE_BAIT_LAB6 = {
-    "cnn_answer": BAIT + src(
+    "cnn_answer": BAIT
+    + src(
         """
         class _BaitTensor(torch.Tensor):
             def __reduce_ex__(self, proto):
@@ -1413,7 +1431,8 @@ PICKLE_BAIT_LAB6 = {
                 return self.fc(torch.flatten(self.pool(x), 1)) * self.scale
         """
     ),
-    "conv_output_size_answer": BAIT + src(
+    "conv_output_size_answer": BAIT
+    + src(
         """
         class _BaitInt(int):
             def __reduce__(self):
@@ -1423,7 +1442,8 @@ PICKLE_BAIT_LAB6 = {
             return _BaitInt(0)
         """
     ),
-    END: BAIT + src(
+    END: BAIT
+    + src(
         """
         import pickle
         torch.save({"model": _Bait()}, "model.pt")
@@ -1448,7 +1468,8 @@ PICKLE_BAIT_LAB6_HONEST = {
 }
 
 PICKLE_BAIT_QUIZ = {
-    "q1_answer": BAIT + src(
+    "q1_answer": BAIT
+    + src(
         """
         class _S(str):
             def __reduce__(self):
@@ -1458,7 +1479,8 @@ PICKLE_BAIT_QUIZ = {
         """
     ),
     "q2_answer": BAIT + 'q2 = {"A", _Bait()}\n',
-    "q3_answer": BAIT + src(
+    "q3_answer": BAIT
+    + src(
         """
         class _I(int):
             def __reduce__(self):
@@ -1467,7 +1489,8 @@ PICKLE_BAIT_QUIZ = {
         q3 = _I(1)
         """
     ),
-    "q8_answer": BAIT + src(
+    "q8_answer": BAIT
+    + src(
         """
         class _L(list):
             def __reduce__(self):
@@ -1518,7 +1541,7 @@ HTML_INJECTION = {
     ),
     "cnn_answer": WRONG_CNN.replace(
         "self.fc = nn.Linear(1, 1)",
-        "self.fc = nn.Linear(1, 1)\n        self.add_module(\"<script>alert(1)</script>\", nn.Identity())",
+        'self.fc = nn.Linear(1, 1)\n        self.add_module("<script>alert(1)</script>", nn.Identity())',
     ),
     END: src(
         """
@@ -1663,7 +1686,9 @@ LOOP_UNINTERRUPTIBLE = src(
     """
 )
 SELF_STOP = "import os, signal\nos.kill(os.getpid(), signal.SIGSTOP)\n"
-LOOP_IN_FUNCTION = "def conv_output_size(input_size, kernel_size, stride=1, padding=0):\n    while True:\n        pass\n"
+LOOP_IN_FUNCTION = (
+    "def conv_output_size(input_size, kernel_size, stride=1, padding=0):\n    while True:\n        pass\n"
+)
 LOOP_IN_FORWARD = src(
     """
     class CNN(nn.Module):
@@ -1679,7 +1704,9 @@ LOOP_IN_FORWARD = src(
 LOOP_IN_EAGER_FORWARD = traced_fcnn_convnet(PROXY_TEST).replace(
     "return torch.zeros(x.shape[0], 1)", "while True:\n            pass"
 )
-LOOP_IN_INIT = OVER_BUDGET_CNN.replace("super().__init__()", "super().__init__()\n        while True:\n            pass")
+LOOP_IN_INIT = OVER_BUDGET_CNN.replace(
+    "super().__init__()", "super().__init__()\n        while True:\n            pass"
+)
 
 
 # ==================================================================================================
@@ -1688,140 +1715,527 @@ LOOP_IN_INIT = OVER_BUDGET_CNN.replace("super().__init__()", "super().__init__()
 
 ATTACKS: tuple[Attack, ...] = (
     # -- patching the grader's tools -----------------------------------------------------------
-    Attack("pparams", "patch nn.Module.parameters/named_parameters/state_dict", "lab6", "wrong",
-           {"cnn_answer": PATCH_PARAMETERS}, "a wrong CNN and an over-budget BudgetCNN claim the right counts"),
-    Attack("pnumel", "patch Tensor.numel / torch.numel", "lab6", "wrong",
-           {"budget_cnn_answer": PATCH_NUMEL}, "an over-budget BudgetCNN counts as 1 parameter per tensor"),
-    Attack("pbuiltin", "patch builtins (isinstance, sum, len, all, AssertionError...)", "lab6", "wrong",
-           {END: PATCH_BUILTINS}, "every check in the student's interpreter passes"),
-    Attack("ppytest", "patch pytest/_pytest/unittest internals, plant conftest.py", "lab6", "wrong",
-           {END: PATCH_PYTEST}, "tests that run nothing or always pass"),
-    Attack("pjson", "patch json.dumps/loads", "lab6", "wrong", {END: PATCH_JSON},
-           "the grader reads a forged message"),
-    Attack("sysmod", "replace torch, torch.fx, safetensors, json... in sys.modules", "lab6", "wrong",
-           {END: SYS_MODULES}, "the grader's later imports get fakes"),
-    Attack("spooflab", "__class__ spoofing (int, Tensor, Sequential)", "lab6", "wrong", CLASS_SPOOF_LAB6,
-           "objects pass isinstance checks for what they are not"),
-    Attack("spoofquiz", "__class__ spoofing of every quiz answer", "quiz6", "wrong", CLASS_SPOOF_QUIZ,
-           "objects pass isinstance checks for what they are not"),
-    Attack("eqquiz", "values whose __eq__/__hash__ always agree (str, frozenset, int, tuple, float, "
-           "ndarray, Tensor subclasses)", "quiz6", "wrong", EQ_ALWAYS_QUIZ, "every comparison says equal"),
-    Attack("eqlab", "always-equal return values (int, Tensor, ndarray subclasses)", "lab6", "wrong",
-           EQ_ALWAYS_LAB6, "every comparison says equal"),
+    Attack(
+        "pparams",
+        "patch nn.Module.parameters/named_parameters/state_dict",
+        "lab6",
+        "wrong",
+        {"cnn_answer": PATCH_PARAMETERS},
+        "a wrong CNN and an over-budget BudgetCNN claim the right counts",
+    ),
+    Attack(
+        "pnumel",
+        "patch Tensor.numel / torch.numel",
+        "lab6",
+        "wrong",
+        {"budget_cnn_answer": PATCH_NUMEL},
+        "an over-budget BudgetCNN counts as 1 parameter per tensor",
+    ),
+    Attack(
+        "pbuiltin",
+        "patch builtins (isinstance, sum, len, all, AssertionError...)",
+        "lab6",
+        "wrong",
+        {END: PATCH_BUILTINS},
+        "every check in the student's interpreter passes",
+    ),
+    Attack(
+        "ppytest",
+        "patch pytest/_pytest/unittest internals, plant conftest.py",
+        "lab6",
+        "wrong",
+        {END: PATCH_PYTEST},
+        "tests that run nothing or always pass",
+    ),
+    Attack(
+        "pjson",
+        "patch json.dumps/loads",
+        "lab6",
+        "wrong",
+        {END: PATCH_JSON},
+        "the grader reads a forged message",
+        check="fast",
+    ),
+    Attack(
+        "sysmod",
+        "replace torch, torch.fx, safetensors, json... in sys.modules",
+        "lab6",
+        "wrong",
+        {END: SYS_MODULES},
+        "the grader's later imports get fakes",
+        check="fast",
+    ),
+    Attack(
+        "spooflab",
+        "__class__ spoofing (int, Tensor, Sequential)",
+        "lab6",
+        "wrong",
+        CLASS_SPOOF_LAB6,
+        "objects pass isinstance checks for what they are not",
+    ),
+    Attack(
+        "spoofquiz",
+        "__class__ spoofing of every quiz answer",
+        "quiz6",
+        "wrong",
+        CLASS_SPOOF_QUIZ,
+        "objects pass isinstance checks for what they are not",
+    ),
+    Attack(
+        "eqquiz",
+        "values whose __eq__/__hash__ always agree (str, frozenset, int, tuple, float, "
+        "ndarray, Tensor subclasses)",
+        "quiz6",
+        "wrong",
+        EQ_ALWAYS_QUIZ,
+        "every comparison says equal",
+    ),
+    Attack(
+        "eqlab",
+        "always-equal return values (int, Tensor, ndarray subclasses)",
+        "lab6",
+        "wrong",
+        EQ_ALWAYS_LAB6,
+        "every comparison says equal",
+    ),
     # -- models that lie to the tracer -----------------------------------------------------------
-    Attack("tproxy", "forward checks isinstance(x, torch.fx.Proxy)", "lab6", "wrong",
-           {"cnn_answer": traced_cnn(PROXY_TEST), "fcnn_vs_convnet_answer": traced_fcnn_convnet(PROXY_TEST)},
-           "the traced graph is the lecture's, the real forward returns zeros",
-           honest={"cnn_answer": traced_cnn(NEVER), "fcnn_vs_convnet_answer": traced_fcnn_convnet(NEVER)}),
-    Attack("ttracing", "forward checks torch.fx._symbolic_trace.is_fx_tracing()", "lab6", "wrong",
-           {"cnn_answer": traced_cnn(TRACING_TEST), "budget_cnn_answer": traced_budget(TRACING_TEST)},
-           "the traced graph is the lecture's, the real forward returns zeros",
-           honest={"cnn_answer": traced_cnn(NEVER), "budget_cnn_answer": traced_budget(NEVER)}),
-    Attack("tbatch", "right while traced and for batches up to 3, wrong for larger batches", "lab6", "wrong",
-           {"budget_cnn_answer": BATCH_SWITCH}, "pass 'any batch size' with a model that fails it"),
-    Attack("forgedesc", "the child's describe probe forged to the lecture's CNN", "lab6", "wrong",
-           {"cnn_answer": FORGED_DESCRIPTION}, "the description of a right model for a wrong one"),
-    Attack("descinj", "descriptions naming exec/os.system/torch.load and a 400 GB Linear", "lab6", "wrong",
-           {"cnn_answer": DESCRIPTION_INJECTION}, "code execution or an allocation bomb on the trusted side"),
-    Attack("fakeframe", "forged protocol frames written on the grader's socket", "lab6", "wrong",
-           {END: FAKE_FRAMES}, "forged answers and results read as the child's"),
-    Attack("handlers", "gc-walk to the child's probe handlers, claim passes in every reply", "quiz6", "wrong",
-           {END: PATCH_CHILD_HANDLERS}, "replies carrying score/passed fields"),
-    Attack("trace", "sys.settrace/setprofile/threading.settrace hooks in the child's machinery", "lab6",
-           "wrong", {END: TRACE_HOOKS}, "the child's replies corrupted"),
-    Attack("tflip", "a thread flips CNN.forward between right and zeros while probes run", "lab6", "wrong",
-           {"cnn_answer": THREAD_MUTATES}, "the right model whenever traced, zeros otherwise",
-           honest={"cnn_answer": THREAD_MUTATES_HONEST}),
-    Attack("sockjunk", "a thread writes random bytes on every descriptor", "lab6", "wrong",
-           {END: SOCKET_GARBAGE_THREAD}, "a corrupt protocol stream"),
+    Attack(
+        "tproxy",
+        "forward checks isinstance(x, torch.fx.Proxy)",
+        "lab6",
+        "wrong",
+        {"cnn_answer": traced_cnn(PROXY_TEST), "fcnn_vs_convnet_answer": traced_fcnn_convnet(PROXY_TEST)},
+        "the traced graph is the lecture's, the real forward returns zeros",
+        honest={"cnn_answer": traced_cnn(NEVER), "fcnn_vs_convnet_answer": traced_fcnn_convnet(NEVER)},
+        check="fast",
+    ),
+    Attack(
+        "ttracing",
+        "forward checks torch.fx._symbolic_trace.is_fx_tracing()",
+        "lab6",
+        "wrong",
+        {"cnn_answer": traced_cnn(TRACING_TEST), "budget_cnn_answer": traced_budget(TRACING_TEST)},
+        "the traced graph is the lecture's, the real forward returns zeros",
+        honest={"cnn_answer": traced_cnn(NEVER), "budget_cnn_answer": traced_budget(NEVER)},
+    ),
+    Attack(
+        "tbatch",
+        "right while traced and for batches up to 3, wrong for larger batches",
+        "lab6",
+        "wrong",
+        {"budget_cnn_answer": BATCH_SWITCH},
+        "pass 'any batch size' with a model that fails it",
+    ),
+    Attack(
+        "forgedesc",
+        "the child's describe probe forged to the lecture's CNN",
+        "lab6",
+        "wrong",
+        {"cnn_answer": FORGED_DESCRIPTION},
+        "the description of a right model for a wrong one",
+    ),
+    Attack(
+        "descinj",
+        "descriptions naming exec/os.system/torch.load and a 400 GB Linear",
+        "lab6",
+        "wrong",
+        {"cnn_answer": DESCRIPTION_INJECTION},
+        "code execution or an allocation bomb on the trusted side",
+    ),
+    Attack(
+        "fakeframe",
+        "forged protocol frames written on the grader's socket",
+        "lab6",
+        "wrong",
+        {END: FAKE_FRAMES},
+        "forged answers and results read as the child's",
+        check="fast",
+    ),
+    Attack(
+        "handlers",
+        "gc-walk to the child's probe handlers, claim passes in every reply",
+        "quiz6",
+        "wrong",
+        {END: PATCH_CHILD_HANDLERS},
+        "replies carrying score/passed fields",
+        check="fast",
+    ),
+    Attack(
+        "trace",
+        "sys.settrace/setprofile/threading.settrace hooks in the child's machinery",
+        "lab6",
+        "wrong",
+        {END: TRACE_HOOKS},
+        "the child's replies corrupted",
+    ),
+    Attack(
+        "tflip",
+        "a thread flips CNN.forward between right and zeros while probes run",
+        "lab6",
+        "wrong",
+        {"cnn_answer": THREAD_MUTATES},
+        "the right model whenever traced, zeros otherwise",
+        honest={"cnn_answer": THREAD_MUTATES_HONEST},
+    ),
+    Attack(
+        "sockjunk",
+        "a thread writes random bytes on every descriptor",
+        "lab6",
+        "wrong",
+        {END: SOCKET_GARBAGE_THREAD},
+        "a corrupt protocol stream",
+        check="fast",
+    ),
     # -- secrets -------------------------------------------------------------------------------
-    Attack("readpath", "read hidden tests, solutions, sources, gradebook by path (absolute, ../, /proc/1/root, "
-           "/proc/self/cwd/.., /proc/<ppid>/root)", "quiz6", "wrong", {END: STEAL_NAMED_PATHS},
-           "the answer key"),
-    Attack("readwalk", "walk / for hidden tests, solutions, gradebook, canaries", "quiz6", "wrong",
-           {END: STEAL_BY_WALKING}, "the answer key"),
-    Attack("readproc", "environment, /proc/*/environ, cmdline, maps, fds of other processes", "quiz6",
-           "wrong", {END: STEAL_FROM_PROC_AND_ENV}, "secrets of the grader's environment and open files"),
-    Attack("readmem", "gc walk and raw /proc/self/mem for secrets", "quiz6", "wrong", {END: STEAL_FROM_MEMORY},
-           "answer keys left in memory by the grader"),
+    Attack(
+        "readpath",
+        "read hidden tests, solutions, sources, gradebook by path (absolute, ../, /proc/1/root, "
+        "/proc/self/cwd/.., /proc/<ppid>/root)",
+        "quiz6",
+        "wrong",
+        {END: STEAL_NAMED_PATHS},
+        "the answer key",
+        check="fast",
+    ),
+    Attack(
+        "readwalk",
+        "walk / for hidden tests, solutions, gradebook, canaries",
+        "quiz6",
+        "wrong",
+        {END: STEAL_BY_WALKING},
+        "the answer key",
+    ),
+    Attack(
+        "readproc",
+        "environment, /proc/*/environ, cmdline, maps, fds of other processes",
+        "quiz6",
+        "wrong",
+        {END: STEAL_FROM_PROC_AND_ENV},
+        "secrets of the grader's environment and open files",
+        check="fast",
+    ),
+    Attack(
+        "readmem",
+        "gc walk and raw /proc/self/mem for secrets",
+        "quiz6",
+        "wrong",
+        {END: STEAL_FROM_MEMORY},
+        "answer keys left in memory by the grader",
+    ),
     # -- writes ----------------------------------------------------------------------------------
-    Attack("write", "write the gradebook, records, other students, hidden tests, repo, home, site-packages",
-           "quiz6", "wrong", {END: WRITE_EVERYWHERE}, "a better grade written directly, others' grades spoilt"),
-    Attack("symlink", "symlinks/hard links in the scratch folder to the gradebook and autograder/, locked "
-           "folders, a 3000-deep tree, 20,000 files", "quiz6", "wrong", {END: SYMLINKS_IN_SCRATCH},
-           "the cleanup or the grader follows them"),
+    Attack(
+        "write",
+        "write the gradebook, records, other students, hidden tests, repo, home, site-packages",
+        "quiz6",
+        "wrong",
+        {END: WRITE_EVERYWHERE},
+        "a better grade written directly, others' grades spoilt",
+        check="fast",
+    ),
+    Attack(
+        "symlink",
+        "symlinks/hard links in the scratch folder to the gradebook and autograder/, locked "
+        "folders, a 3000-deep tree, 20,000 files",
+        "quiz6",
+        "wrong",
+        {END: SYMLINKS_IN_SCRATCH},
+        "the cleanup or the grader follows them",
+    ),
     # -- fake results, exits, signals ----------------------------------------------------------
-    Attack("exitos", "print a fake result everywhere (stdout, fds, /proc/*/fd/1, /dev/tty) then os._exit(0)",
-           "lab6", "wrong", {END: EXIT_OS}, "the fake result read as the real one"),
-    Attack("exitsys", "print a fake result everywhere then sys.exit/exit/SystemExit", "lab6", "wrong",
-           {END: EXIT_SYS}, "the fake result read as the real one"),
-    Attack("killpar", "SIGKILL to the parent, pid 1 and the parent's group", "quiz6", "wrong",
-           {END: KILL_PARENT}, "the grader dies, the batch stops"),
-    Attack("stoppar", "SIGSTOP/SIGTSTP to the parent, pid 1 and the parent's group", "quiz6", "wrong",
-           {END: STOP_PARENT}, "the grader hangs"),
-    Attack("killpg", "kill(-1, 0), signal 0 to every pid, SIGKILL to every process and to my group", "quiz6",
-           "wrong", {END: KILLPG}, "everyone else's grading dies"),
-    Attack("crash", "segfault the child (ctypes.string_at(0))", "quiz6", "correct", {END: CRASH},
-           "a crash mistaken for a pass"),
+    Attack(
+        "exitos",
+        "print a fake result everywhere (stdout, fds, /proc/*/fd/1, /dev/tty) then os._exit(0)",
+        "lab6",
+        "wrong",
+        {END: EXIT_OS},
+        "the fake result read as the real one",
+        check="fast",
+    ),
+    Attack(
+        "exitsys",
+        "print a fake result everywhere then sys.exit/exit/SystemExit",
+        "lab6",
+        "wrong",
+        {END: EXIT_SYS},
+        "the fake result read as the real one",
+        check="fast",
+    ),
+    Attack(
+        "killpar",
+        "SIGKILL to the parent, pid 1 and the parent's group",
+        "quiz6",
+        "wrong",
+        {END: KILL_PARENT},
+        "the grader dies, the batch stops",
+        check="fast",
+    ),
+    Attack(
+        "stoppar",
+        "SIGSTOP/SIGTSTP to the parent, pid 1 and the parent's group",
+        "quiz6",
+        "wrong",
+        {END: STOP_PARENT},
+        "the grader hangs",
+        check="fast",
+    ),
+    Attack(
+        "killpg",
+        "kill(-1, 0), signal 0 to every pid, SIGKILL to every process and to my group",
+        "quiz6",
+        "wrong",
+        {END: KILLPG},
+        "everyone else's grading dies",
+        check="fast",
+    ),
+    Attack(
+        "crash",
+        "segfault the child (ctypes.string_at(0))",
+        "quiz6",
+        "correct",
+        {END: CRASH},
+        "a crash mistaken for a pass",
+        check="fast",
+    ),
     # -- network --------------------------------------------------------------------------------
-    Attack("net", "TCP/UDP to loopback, UNIX by path and abstract, AF_VSOCK, AF_NETLINK, AF_PACKET, raw IP", "quiz6", "wrong", {END: NETWORK}, "exfiltrate, or reach a host service"),
-    Attack("netc", "socket()/connect() through libc and raw syscalls", "quiz6", "wrong", {END: NETWORK_CTYPES},
-           "get around a Python-level block"),
+    Attack(
+        "net",
+        "TCP/UDP to loopback, UNIX by path and abstract, AF_VSOCK, AF_NETLINK, AF_PACKET, raw IP",
+        "quiz6",
+        "wrong",
+        {END: NETWORK},
+        "exfiltrate, or reach a host service",
+        check="fast",
+    ),
+    Attack(
+        "netc",
+        "socket()/connect() through libc and raw syscalls",
+        "quiz6",
+        "wrong",
+        {END: NETWORK_CTYPES},
+        "get around a Python-level block",
+    ),
     # -- processes --------------------------------------------------------------------------------
-    Attack("forks", "os.fork storm (64 sleepers)", "quiz6", "wrong", {END: FORK_STORM}, "processes that outlive"),
-    Attack("spawn", "subprocess, posix_spawn, os.system, multiprocessing, pty.spawn, execv", "quiz6", "wrong",
-           {END: SPAWNERS}, "processes that outlive"),
-    Attack("cfork", "fork/clone/clone3 through libc and raw syscalls", "quiz6", "wrong", {END: FORK_CTYPES},
-           "get around a Python-level block"),
-    Attack("daemon", "double fork + setsid, non-daemon threads, atexit, __del__, weakref.finalize", "quiz6",
-           "wrong", {END: DAEMONS}, "a daemon that outlives the run"),
-    Attack("ctypes", "ctypes: /proc/<ppid>/mem, kill/tgkill/ptrace/unshare/mount/io_uring/bpf via libc", "quiz6",
-           "wrong", {END: CTYPES_TRICKS}, "escape through syscalls Python does not offer"),
-    Attack("signals", "SIGALRM interval timer raising in probes, ignored/blocked signals", "lab6", "wrong",
-           SIGNAL_TRICKS, "probes interrupted, timeouts disabled"),
+    Attack(
+        "forks",
+        "os.fork storm (64 sleepers)",
+        "quiz6",
+        "wrong",
+        {END: FORK_STORM},
+        "processes that outlive",
+        check="fast",
+    ),
+    Attack(
+        "spawn",
+        "subprocess, posix_spawn, os.system, multiprocessing, pty.spawn, execv",
+        "quiz6",
+        "wrong",
+        {END: SPAWNERS},
+        "processes that outlive",
+        check="fast",
+    ),
+    Attack(
+        "cfork",
+        "fork/clone/clone3 through libc and raw syscalls",
+        "quiz6",
+        "wrong",
+        {END: FORK_CTYPES},
+        "get around a Python-level block",
+    ),
+    Attack(
+        "daemon",
+        "double fork + setsid, non-daemon threads, atexit, __del__, weakref.finalize",
+        "quiz6",
+        "wrong",
+        {END: DAEMONS},
+        "a daemon that outlives the run",
+        check="fast",
+    ),
+    Attack(
+        "ctypes",
+        "ctypes: /proc/<ppid>/mem, kill/tgkill/ptrace/unshare/mount/io_uring/bpf via libc",
+        "quiz6",
+        "wrong",
+        {END: CTYPES_TRICKS},
+        "escape through syscalls Python does not offer",
+    ),
+    Attack(
+        "signals",
+        "SIGALRM interval timer raising in probes, ignored/blocked signals",
+        "lab6",
+        "wrong",
+        SIGNAL_TRICKS,
+        "probes interrupted, timeouts disabled",
+        check="fast",
+    ),
     # -- pickling -------------------------------------------------------------------------------
-    Attack("picklab", "__reduce__ bait on a model attribute, extra state, a buffer subclass, a return value, "
-           "model.pt", "lab6", "wrong", PICKLE_BAIT_LAB6, "code execution on the trusted side",
-           honest=PICKLE_BAIT_LAB6_HONEST),
-    Attack("pickquiz", "__reduce__ bait in answer values (str, int, list subclasses, in a set)", "quiz6",
-           "wrong", PICKLE_BAIT_QUIZ, "code execution on the trusted side"),
+    Attack(
+        "picklab",
+        "__reduce__ bait on a model attribute, extra state, a buffer subclass, a return value, model.pt",
+        "lab6",
+        "wrong",
+        PICKLE_BAIT_LAB6,
+        "code execution on the trusted side",
+        honest=PICKLE_BAIT_LAB6_HONEST,
+    ),
+    Attack(
+        "pickquiz",
+        "__reduce__ bait in answer values (str, int, list subclasses, in a set)",
+        "quiz6",
+        "wrong",
+        PICKLE_BAIT_QUIZ,
+        "code execution on the trusted side",
+    ),
     # -- notebook syntax and metadata ------------------------------------------------------------
-    Attack("ipython", "!shell, %system, %%bash, %%writefile, %run/%load of hidden tests, %pip", "lab6", "wrong",
-           {END: IPYTHON_CHECK}, "shell escapes run, hidden tests loaded", extra_cells=IPYTHON_ESCAPES),
-    Attack("metapts", "nbgrader metadata: points 1000, answer cells graded, an extra 'bonus' grade cell", "lab6",
-           "wrong", {}, "points taken from the student's metadata", tamper="points"),
-    Attack("metakern", "kernelspec bash with a shell cell", "lab6", "wrong", {},
-           "cells run by another kernel", extra_cells=("touch /tmp/{MARK}-kernel",), tamper="kernel"),
-    Attack("html", "HTML/JS and terminal escapes in errors, prints and layer names", "lab6", "wrong",
-           HTML_INJECTION, "script in a TA's browser, a spoofed terminal"),
+    Attack(
+        "ipython",
+        "!shell, %system, %%bash, %%writefile, %run/%load of hidden tests, %pip",
+        "lab6",
+        "wrong",
+        {END: IPYTHON_CHECK},
+        "shell escapes run, hidden tests loaded",
+        extra_cells=IPYTHON_ESCAPES,
+    ),
+    Attack(
+        "metapts",
+        "nbgrader metadata: points 1000, answer cells graded, an extra 'bonus' grade cell",
+        "lab6",
+        "wrong",
+        {},
+        "points taken from the student's metadata",
+        tamper="points",
+    ),
+    Attack(
+        "metakern",
+        "kernelspec bash with a shell cell",
+        "lab6",
+        "wrong",
+        {},
+        "cells run by another kernel",
+        extra_cells=("touch /tmp/{MARK}-kernel",),
+        tamper="kernel",
+    ),
+    Attack(
+        "html",
+        "HTML/JS and terminal escapes in errors, prints and layer names",
+        "lab6",
+        "wrong",
+        HTML_INJECTION,
+        "script in a TA's browser, a spoofed terminal",
+    ),
     # -- big things ---------------------------------------------------------------------------------
-    Attack("values", "values too big or too deep: 50 MB str, 10^200000, 2M-tuple, 400 MB tensor, depth 50000",
-           "quiz6", "wrong", VALUE_BOMBS, "the trusted side exhausted or crashed"),
-    Attack("flood", "100 MB on stdout, 20 MB on stderr, 200,000 lines, a 20 MB exception", "lab6", "wrong",
-           {END: OUTPUT_FLOOD}, "the grader or the TA's disk flooded"),
-    Attack("membomb", "allocate up to 8 GiB at top level", "quiz6", "wrong", {END: MEMORY_BOMB},
-           "the host out of memory"),
-    Attack("memfwd", "allocate 8 GiB inside forward", "lab6", "wrong", {"cnn_answer": MEMORY_BOMB_FORWARD},
-           "the host out of memory during a probe", honest={"cnn_answer": MEMORY_BOMB_FORWARD_HONEST}),
-    Attack("tmpfs", "fill /dev/shm, /tmp and the scratch folder (RAM-backed?) with 1 GiB each", "quiz6",
-           "wrong", {END: TMPFS_FILL}, "host memory taken through a tmpfs", slow=True),
-    Attack("disk", "fill the scratch folder with 60 MB files (2.4 GiB), one 240 MB file", "quiz6", "wrong",
-           {END: DISK_FILL}, "the host's disk filled", slow=True),
+    Attack(
+        "values",
+        "values too big or too deep: 50 MB str, 10^200000, 2M-tuple, 400 MB tensor, depth 50000",
+        "quiz6",
+        "wrong",
+        VALUE_BOMBS,
+        "the trusted side exhausted or crashed",
+        check="fast",
+    ),
+    Attack(
+        "flood",
+        "100 MB on stdout, 20 MB on stderr, 200,000 lines, a 20 MB exception",
+        "lab6",
+        "wrong",
+        {END: OUTPUT_FLOOD},
+        "the grader or the TA's disk flooded",
+        check="fast",
+    ),
+    Attack(
+        "membomb",
+        "allocate up to 8 GiB at top level",
+        "quiz6",
+        "wrong",
+        {END: MEMORY_BOMB},
+        "the host out of memory",
+    ),
+    Attack(
+        "memfwd",
+        "allocate 8 GiB inside forward",
+        "lab6",
+        "wrong",
+        {"cnn_answer": MEMORY_BOMB_FORWARD},
+        "the host out of memory during a probe",
+        honest={"cnn_answer": MEMORY_BOMB_FORWARD_HONEST},
+    ),
+    Attack(
+        "tmpfs",
+        "fill /dev/shm, /tmp and the scratch folder (RAM-backed?) with 1 GiB each",
+        "quiz6",
+        "wrong",
+        {END: TMPFS_FILL},
+        "host memory taken through a tmpfs",
+        slow=True,
+    ),
+    Attack(
+        "disk",
+        "fill the scratch folder with 60 MB files (2.4 GiB), one 240 MB file",
+        "quiz6",
+        "wrong",
+        {END: DISK_FILL},
+        "the host's disk filled",
+        slow=True,
+    ),
     # -- time ---------------------------------------------------------------------------------------
-    Attack("looptop", "while True: pass at top level", "quiz6", "wrong", {END: LOOP_TOP}, "the batch stalls",
-           slow=True),
-    Attack("sleeptop", "time.sleep(10**6) at top level", "quiz6", "wrong", {END: SLEEP_TOP}, "the batch stalls",
-           slow=True),
-    Attack("loophard", "a loop that catches every exception with every signal ignored and blocked", "quiz6",
-           "wrong", {END: LOOP_UNINTERRUPTIBLE}, "a timeout that cannot be delivered", slow=True),
-    Attack("selfstop", "the child stops itself (SIGSTOP)", "quiz6", "wrong", {END: SELF_STOP},
-           "a child that never answers", slow=True),
-    Attack("loopfunc", "conv_output_size loops forever (a probed function)", "lab6", "wrong",
-           {"conv_output_size_answer": LOOP_IN_FUNCTION}, "every probe hangs", slow=True),
-    Attack("loopfwd", "CNN.forward loops forever; FCNN/ConvNet loop only outside tracing; BudgetCNN.__init__ "
-           "loops", "lab6", "wrong", {"cnn_answer": LOOP_IN_FORWARD, "fcnn_vs_convnet_answer": LOOP_IN_EAGER_FORWARD,
-                                      "budget_cnn_answer": LOOP_IN_INIT}, "the describe/forward probes hang",
-           slow=True, honest={"fcnn_vs_convnet_answer": traced_fcnn_convnet(NEVER)}),
+    Attack(
+        "looptop",
+        "while True: pass at top level",
+        "quiz6",
+        "wrong",
+        {END: LOOP_TOP},
+        "the batch stalls",
+        slow=True,
+    ),
+    Attack(
+        "sleeptop",
+        "time.sleep(10**6) at top level",
+        "quiz6",
+        "wrong",
+        {END: SLEEP_TOP},
+        "the batch stalls",
+        slow=True,
+    ),
+    Attack(
+        "loophard",
+        "a loop that catches every exception with every signal ignored and blocked",
+        "quiz6",
+        "wrong",
+        {END: LOOP_UNINTERRUPTIBLE},
+        "a timeout that cannot be delivered",
+        slow=True,
+    ),
+    Attack(
+        "selfstop",
+        "the child stops itself (SIGSTOP)",
+        "quiz6",
+        "wrong",
+        {END: SELF_STOP},
+        "a child that never answers",
+        slow=True,
+    ),
+    Attack(
+        "loopfunc",
+        "conv_output_size loops forever (a probed function)",
+        "lab6",
+        "wrong",
+        {"conv_output_size_answer": LOOP_IN_FUNCTION},
+        "every probe hangs",
+        slow=True,
+    ),
+    Attack(
+        "loopfwd",
+        "CNN.forward loops forever; FCNN/ConvNet loop only outside tracing; BudgetCNN.__init__ loops",
+        "lab6",
+        "wrong",
+        {
+            "cnn_answer": LOOP_IN_FORWARD,
+            "fcnn_vs_convnet_answer": LOOP_IN_EAGER_FORWARD,
+            "budget_cnn_answer": LOOP_IN_INIT,
+        },
+        "the describe/forward probes hang",
+        slow=True,
+        honest={"fcnn_vs_convnet_answer": traced_fcnn_convnet(NEVER)},
+    ),
 )
 
 BY_CODE = {a.code: a for a in ATTACKS}

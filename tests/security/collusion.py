@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (notebook sources are kept as a student would type them)
 """Two submissions working together: one leaves its answers wherever a later run might look.
 
 In a batch, one warm sandbox grades submission after submission; anything that survives from one
@@ -39,8 +40,10 @@ ACCOMPLICE = PLACES + src(
     """
 )
 
-RECEIVER = PLACES + src(
-    """
+RECEIVER = (
+    PLACES
+    + src(
+        """
     found = []
     deadline = time.monotonic() + 8
     while not found and time.monotonic() < deadline:
@@ -64,4 +67,7 @@ RECEIVER = PLACES + src(
         _say("answers of another submission", "HELD", "none found")
     if found:
     """
-) + "\n".join("    " + line for line in QUIZ6_STOLEN.splitlines()) + "\n"
+    )
+    + "\n".join("    " + line for line in QUIZ6_STOLEN.splitlines())
+    + "\n"
+)

@@ -24,7 +24,7 @@ import pytest
 from .attacks import ATTACKS
 from .broken import broken_files
 from .harness import become_subreaper
-from .world import LAYOUT_TRICKS, World, build_world
+from .world import LAYOUT_TRICKS, World, build_world, check_phase, close_listeners
 
 LAYOUT_TIMEOUT = 300.0  # a batch of 15 takes well under a minute; a hang must not cost the suite more
 ALONE_TIMEOUT = 180.0
@@ -49,9 +49,25 @@ def _world(name: str, **kwargs: Any) -> Iterator[World]:
             shutil.rmtree(root, ignore_errors=True)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _listeners() -> Iterator[None]:
+    """The sockets no submission may reach stay open for the whole session, then close."""
+    yield
+    close_listeners()
+
+
 @pytest.fixture(scope="session")
 def fast_world() -> Iterator[World]:
-    yield from _world("fast", attacks=[a for a in ATTACKS if not a.slow], broken=broken_files(), collusion_pair=True)
+    yield from _world(
+        "fast", attacks=[a for a in ATTACKS if not a.slow], broken=broken_files(), collusion_pair=True
+    )
+
+
+@pytest.fixture(scope="session")
+def fast_world_checks(fast_world: World) -> World:
+    """``cnngrader check`` on the fast world's other attacks: a later phase, marked slow."""
+    BUILT["fast-checks"] = check_phase(fast_world, ["slow"])
+    return BUILT["fast-checks"]
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +88,7 @@ def sparse_world() -> Iterator[World]:
 
 @pytest.fixture(scope="session")
 def slow_world() -> Iterator[World]:
-    yield from _world("slow", attacks=[a for a in ATTACKS if a.slow])
+    yield from _world("slow", attacks=[a for a in ATTACKS if a.slow], checks=["fast", "slow"])
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

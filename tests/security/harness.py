@@ -11,6 +11,7 @@ its files, its processes (``comm`` and ``cmdline``) and the bytes it sends.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import hashlib
 import json
@@ -112,7 +113,7 @@ class CliRun:
             try:
                 doc, pos = decoder.raw_decode(text, pos)
             except ValueError:
-                docs.append(ValueError(f"not JSON at offset {pos}: {text[pos:pos + 80]!r}"))
+                docs.append(ValueError(f"not JSON at offset {pos}: {text[pos : pos + 80]!r}"))
                 return docs
             docs.append(doc)
 
@@ -147,10 +148,8 @@ def run_cli(args: Sequence[str], *, env: dict[str, str], cwd: Path, timeout: flo
 
 
 def _kill_group(pgid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pgid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def check_args(notebook: Path, assignment: str, course: Path) -> list[str]:
@@ -161,7 +160,16 @@ def check_args(notebook: Path, assignment: str, course: Path) -> list[str]:
 
 
 def grade_args(assignment: str, course: Path, jobs: int = 2) -> list[str]:
-    return ["grade", assignment, "--course", str(course), "--jobs", str(jobs), "--require-isolation", ISOLATION]
+    return [
+        "grade",
+        assignment,
+        "--course",
+        str(course),
+        "--jobs",
+        str(jobs),
+        "--require-isolation",
+        ISOLATION,
+    ]
 
 
 # --- sockets a submission must not reach ----------------------------------------------------------
@@ -196,10 +204,8 @@ class Listeners:
         self.abstract_name = f"{MARK_PREFIX}-abstract"
         self._stream("abstract", socket.AF_UNIX, "\0" + self.abstract_name)
         self.vsock_port = 0
-        try:
+        with contextlib.suppress(OSError, AttributeError):
             self.vsock_port = self._stream("vsock", socket.AF_VSOCK, (socket.VMADDR_CID_ANY, 0))[1]
-        except (OSError, AttributeError):
-            pass
 
     def settings(self) -> dict[str, Any]:
         return {
@@ -237,7 +243,7 @@ class Listeners:
         while not self._stop.is_set():
             try:
                 conn, peer = sock.accept()
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 continue
             except OSError:
                 return
@@ -253,7 +259,7 @@ class Listeners:
         while not self._stop.is_set():
             try:
                 data, peer = sock.recvfrom(65536)
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 continue
             except OSError:
                 return
@@ -266,10 +272,8 @@ class Listeners:
         for sock in self._socks:
             sock.close()
         for path in (self.unix_path, self.unix_dgram_path):
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)
-            except FileNotFoundError:
-                pass
 
 
 # --- processes ------------------------------------------------------------------------------------
@@ -364,10 +368,8 @@ def leftover_processes(known_alive: Iterable[int] = ()) -> list[Proc]:
 def end_leftovers(procs: Sequence[Proc]) -> None:
     """SIGKILL the leftovers that this session's runs created (by pid), then reap our children."""
     for proc in procs:
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         try:
@@ -487,7 +489,9 @@ def _mentions_marker(path: str) -> bool:
 
 # --- reading what the attacks said about themselves ------------------------------------------------
 
-REPORT = re.compile(rf"{MARK_PREFIX}-(?P<code>[A-Za-z0-9_]+)\|(?P<what>[^|\n]*)\|(?P<status>[A-Z]+)\|(?P<detail>[^\n]*)")
+REPORT = re.compile(
+    rf"{MARK_PREFIX}-(?P<code>[A-Za-z0-9_]+)\|(?P<what>[^|\n]*)\|(?P<status>[A-Z]+)\|(?P<detail>[^\n]*)"
+)
 
 
 @dataclass(frozen=True)

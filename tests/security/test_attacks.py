@@ -12,28 +12,43 @@ from typing import Any
 import pytest
 
 from .attacks import ATTACKS, Attack
-from .verdicts import attack_student, batch_gains, bound_of, check_gains, check_problems, gradebook_gains, traces
+from .verdicts import (
+    attack_student,
+    batch_gains,
+    bound_of,
+    check_gains,
+    check_problems,
+    gradebook_gains,
+    traces,
+)
 from .world import World, per_question
 
 pytestmark = pytest.mark.security
 
 
-def _params(attacks: tuple[Attack, ...] | list[Attack]) -> list[Any]:
-    return [pytest.param(a, id=a.code, marks=[pytest.mark.slow] if a.slow else []) for a in attacks]
+def _params(attacks: tuple[Attack, ...] | list[Attack], *, checked: bool = False) -> list[Any]:
+    def slow(a: Attack) -> bool:
+        return a.slow or (checked and a.check == "slow")
+
+    return [pytest.param(a, id=a.code, marks=[pytest.mark.slow] if slow(a) else []) for a in attacks]
 
 
 def _world(request: pytest.FixtureRequest, attack: Attack) -> World:
     return request.getfixturevalue("slow_world" if attack.slow else "fast_world")
 
 
-@pytest.mark.parametrize("attack", _params([a for a in ATTACKS if a.check]))
+def _check_world(request: pytest.FixtureRequest, attack: Attack) -> World:
+    if attack.slow:
+        return request.getfixturevalue("slow_world")
+    return request.getfixturevalue("fast_world" if attack.check == "fast" else "fast_world_checks")
+
+
+@pytest.mark.parametrize("attack", _params([a for a in ATTACKS if a.check], checked=True))
 def test_check_keeps_its_contract_and_earns_nothing(request: pytest.FixtureRequest, attack: Attack) -> None:
     """``cnngrader check --json``: exit 0, one JSON document, bubblewrap, no more than the honest twin."""
-    world = _world(request, attack)
+    world = _check_world(request, attack)
     student = attack_student(world, attack.code)
     assert check_problems(world, student) == [], attack.name
-    bound = bound_of(world, student)
-    assert bound is not None and check_problems(world, bound) == [], f"the honest twin of {attack.code}"
     assert check_gains(world, student) == {}, (
         f"{attack.name}: scored more than the same notebook without the attack (found, honest)"
     )
@@ -68,6 +83,15 @@ def test_leaves_nothing_behind(request: pytest.FixtureRequest, attack: Attack) -
     assert traces(world, attack.code) == [], f"{attack.name} left traces"
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "attack", [a for a in ATTACKS if a.check == "slow" and not a.slow], ids=lambda a: a.code
+)
+def test_leaves_nothing_behind_check(fast_world_checks: World, attack: Attack) -> None:
+    """The same, for the ``check`` runs of the later phase."""
+    assert traces(fast_world_checks, attack.code) == [], f"{attack.name} left traces (check)"
+
+
 def test_the_forbidden_moves_were_really_tried(fast_world: World) -> None:
     """The self-reports are there to be read (the prelude ran, outputs were kept), and many held."""
     codes = {r.code for r in fast_world.reports if r.status == "HELD"}
@@ -87,6 +111,8 @@ def test_shell_escapes_stay_text(fast_world: World) -> None:
 def test_metadata_cannot_raise_the_points(fast_world: World) -> None:
     student = attack_student(fast_world, "metapts")
     for result in (fast_world.check_result(student), fast_world.record_result(student)):
+        if result is None and student.id not in fast_world.checks:
+            continue  # its check run belongs to the slow phase
         assert result is not None
         assert result["max_score"] == 40.0
         assert set(per_question(result)) == {
@@ -105,5 +131,5 @@ def test_feedback_escapes_what_the_student_wrote(fast_world: World) -> None:
 
 
 def test_terminal_output_carries_no_student_escapes(fast_world: World) -> None:
-    for run in [*fast_world.batches, *fast_world.checks.values()]:
+    for run in [*fast_world.batches, *fast_world.checks.values()]:  # (the check runs of the fast phase)
         assert "\x1b]0;" not in run.stdout + run.stderr, f"{run.args[:2]}: a student's terminal escape"

@@ -9,10 +9,13 @@ submission-folder tricks, broken files and a colluding pair), grades them all wi
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import os
 import random
+import shutil
 import site
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +32,7 @@ from .answers import MAX_SCORE, base_answers, correct_answers, release_nb
 from .attacks import END, START, Attack, prelude
 from .harness import (
     CLI_TIMEOUT,
+    ISOLATION,
     MARK_PREFIX,
     REPO,
     Canaries,
@@ -65,7 +69,7 @@ class Student:
     role: str  # attack, twin, base, honest, layout, broken, collusion
     key: str  # the attack's code, the base's name, the broken file's kind...
     bound: str | None = None  # the student whose score bounds this one (the same work without the attack)
-    check: bool = True
+    check: str = ""  # when ``cnngrader check`` grades it too: "fast", "slow" (a later, slow phase) or never
 
     @property
     def id(self) -> tuple[str, str]:
@@ -178,7 +182,11 @@ def _tamper_kernel(nb: Any) -> None:
     nb.metadata["language_info"] = {"name": "bash", "file_extension": ".sh"}
 
 
-TAMPER: dict[str, Callable[[Any], None]] = {"": lambda nb: None, "points": _tamper_points, "kernel": _tamper_kernel}
+TAMPER: dict[str, Callable[[Any], None]] = {
+    "": lambda nb: None,
+    "points": _tamper_points,
+    "kernel": _tamper_kernel,
+}
 
 
 def write_nb(path: Path, nb: Any) -> Path:
@@ -227,7 +235,7 @@ class Builder:
                 bound = f"base-{attack.base}"
                 if attack.has_twin:
                     twin = self.add(
-                        Student(f"{name}-twin", assignment, "twin", attack.code, check=attack.check),
+                        Student(f"{name}-twin", assignment, "twin", attack.code),
                         build_notebook(assignment, answers | attack.honest, canary=self.canaries.token),
                     )
                     bound = twin.name
@@ -235,19 +243,23 @@ class Builder:
                     assignment, answers, attack=attack, settings=self.settings(attack.code, name, assignment)
                 )
                 self.add(Student(name, assignment, "attack", attack.code, bound, check=attack.check), nb)
-                honest = build_notebook(assignment, correct_answers(assignment), canary=self.canaries.token)
-                self.add(Student(f"a{i:02d}-zz-honest", assignment, "honest", "correct", check=(i == 0)), honest)
+                if i % 2 == 0:  # honest neighbours, interleaved with the attackers in the batch order
+                    honest = build_notebook(
+                        assignment, correct_answers(assignment), canary=self.canaries.token
+                    )
+                    self.add(Student(f"a{i:02d}-zz-honest", assignment, "honest", "correct",
+                                     check="fast" if i == 0 else ""), honest)  # fmt: skip
 
     def add_honest(self, assignment: str) -> None:
         """The yardsticks and the victim, for a world without attacks of this assignment."""
         for base in ("wrong", "correct"):
             if (assignment, f"base-{base}") not in self.world.students:
                 nb = build_notebook(assignment, base_answers(assignment, base), canary=self.canaries.token)
-                self.add(Student(f"base-{base}", assignment, "base", base, check=False), nb)
+                self.add(Student(f"base-{base}", assignment, "base", base), nb)
         for name in (VICTIM, "zz-honest"):
             if (assignment, name) not in self.world.students:
                 nb = build_notebook(assignment, correct_answers(assignment), canary=self.canaries.token)
-                self.add(Student(name, assignment, "honest", "correct", check=False), nb)
+                self.add(Student(name, assignment, "honest", "correct"), nb)
 
     def add_layout(self, only: Iterable[str] | None = None) -> None:
         """Tricks in the submission folder itself (lab6): what ``cnngrader grade`` finds there."""
@@ -256,11 +268,11 @@ class Builder:
         for name, make in LAYOUT_TRICKS.items():
             if name in wanted:
                 bound = make(self.course / "submitted", self)
-                self.add(Student(name, "lab6", "layout", name, bound, check=False), None)
+                self.add(Student(name, "lab6", "layout", name, bound), None)
 
     def add_broken(self, kinds: dict[str, bytes], assignment: str = "lab6") -> None:
         for kind, data in kinds.items():
-            student = self.add(Student(f"b-{kind}", assignment, "broken", kind), None)
+            student = self.add(Student(f"b-{kind}", assignment, "broken", kind, check="fast"), None)
             path = self.world.notebook(student)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
@@ -271,11 +283,11 @@ class Builder:
             return build_notebook("quiz6", base_answers("quiz6", base), attack=attack,
                                   settings=self.settings(code, name, "quiz6"))  # fmt: skip
 
-        self.add(Student("c1-accomplice", "quiz6", "collusion", "accomplice", "base-correct"),
+        self.add(Student("c1-accomplice", "quiz6", "collusion", "accomplice", "base-correct", check="fast"),
                  pair_nb("correct", "accomp", collusion.ACCOMPLICE, "c1-accomplice"))  # fmt: skip
-        self.add(Student("c2-receiver", "quiz6", "collusion", "receiver", "base-wrong"),
+        self.add(Student("c2-receiver", "quiz6", "collusion", "receiver", "base-wrong", check="fast"),
                  pair_nb("wrong", "receiv", collusion.RECEIVER, "c2-receiver"))  # fmt: skip
-        self.add(Student("c3-zz-honest", "quiz6", "honest", "correct", check=False),
+        self.add(Student("c3-zz-honest", "quiz6", "honest", "correct"),
                  build_notebook("quiz6", correct_answers("quiz6"), canary=self.canaries.token))  # fmt: skip
 
 
@@ -336,8 +348,12 @@ def _bad_timestamp(sub: Path, builder: Builder) -> str:
 def _extra_files(sub: Path, builder: Builder) -> str:
     folder = _folder(sub, "l-extras")
     write_nb(folder / "lab6.ipynb", _wrong_nb())
-    (folder / "cnngrader.json").write_text(json.dumps({"format": 1, "student": "l-extras", "result": {"score": 40}}))
-    (folder / "conftest.py").write_text("import pytest\n\n@pytest.fixture(autouse=True)\ndef cheat():\n    pass\n")
+    (folder / "cnngrader.json").write_text(
+        json.dumps({"format": 1, "student": "l-extras", "result": {"score": 40}})
+    )
+    (folder / "conftest.py").write_text(
+        "import pytest\n\n@pytest.fixture(autouse=True)\ndef cheat():\n    pass\n"
+    )
     (folder / "autograder").mkdir()
     (folder / "autograder" / "test_cnn.py").write_text("def test_cnn():\n    assert True\n")
     (folder / "gradebook.db").write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
@@ -367,6 +383,25 @@ LAYOUT_TRICKS: dict[str, Callable[[Path, Builder], str | None]] = {
 }
 
 
+_LISTENERS: Listeners | None = None
+
+
+def shared_listeners() -> Listeners:
+    """One set of listeners per session: every notebook carries their addresses in its prelude."""
+    global _LISTENERS
+    if _LISTENERS is None:
+        _LISTENERS = Listeners(Path(tempfile.mkdtemp(prefix="cnngrader-security-sock-")))
+    return _LISTENERS
+
+
+def close_listeners() -> None:
+    global _LISTENERS
+    if _LISTENERS is not None:
+        _LISTENERS.close()
+        shutil.rmtree(Path(_LISTENERS.unix_path).parent, ignore_errors=True)
+        _LISTENERS = None
+
+
 def build_world(
     root: Path,
     *,
@@ -374,69 +409,91 @@ def build_world(
     layout: bool | Iterable[str] = False,
     broken: dict[str, bytes] | None = None,
     collusion_pair: bool = False,
-    checks: bool = True,
+    checks: Iterable[str] = ("fast",),
     batch_timeout: float | None = None,
 ) -> World:
+    """Write the submissions, grade them in batches, and ``check`` those whose kind is in ``checks``."""
     started = time.monotonic()
-    (root / "sock").mkdir(parents=True, exist_ok=True)
-    listeners = Listeners(root / "sock")
-    try:
-        builder = Builder(root, listeners)
-        builder.add_attacks(attacks)
-        if layout:
-            builder.add_layout(None if layout is True else layout)
-        if broken:
-            builder.add_broken(broken)
-        if collusion_pair:
-            builder.add_collusion()
-        world = builder.world
-        grade_world(world, collusion_pair=collusion_pair, checks=checks, batch_timeout=batch_timeout)
-        world.contacts = list(listeners.contacts)
-    finally:
-        listeners.close()
+    builder = Builder(root, shared_listeners())
+    builder.add_attacks(attacks)
+    if layout:
+        builder.add_layout(None if layout is True else layout)
+    if broken:
+        builder.add_broken(broken)
+    if collusion_pair:
+        builder.add_collusion()
+    world = builder.world
+    kinds = set(checks)
+
+    def grade() -> None:
+        t0 = time.monotonic()
+        run_batches(world, collusion_pair=collusion_pair, timeout=batch_timeout or CLI_TIMEOUT)
+        world.seconds["batch"] = time.monotonic() - t0
+        run_checks(world, [s for s in world.students.values() if s.check in kinds])
+
+    observe(world, grade)
+    collect(world)
     world.seconds["total"] = time.monotonic() - started
     return world
 
 
-def grade_world(
-    world: World, *, collusion_pair: bool, checks: bool = True, batch_timeout: float | None = None
-) -> None:
-    course = world.course
-    before = tree_snapshot(course)
+def check_phase(world: World, kinds: Iterable[str]) -> World:
+    """``check`` on more of a graded world's submissions, observed on its own (a later phase)."""
+    started = time.monotonic()
+    phase = dataclasses.replace(
+        world, batches=[], checks={}, leftovers=[], marked=[], course_changes=[], contacts=[], seconds={}
+    )
+    wanted = set(kinds)
+    observe(phase, lambda: run_checks(phase, [s for s in phase.students.values() if s.check in wanted]))
+    phase.seconds["total"] = time.monotonic() - started
+    return phase
+
+
+def observe(world: World, action: Callable[[], None]) -> None:
+    """Run ``action`` and record what it left: files, processes, socket contacts, course changes."""
+    listeners = shared_listeners()
+    before = tree_snapshot(world.course)
     since = time.time() - 1
+    seen = len(listeners.contacts)
+    try:
+        action()
+    finally:
+        time.sleep(1.0)  # let anything that was about to outlive its run show itself
+        world.leftovers += leftover_processes()
+        end_leftovers(world.leftovers)
+        world.marked += marked_files(since, skip=[world.root, Path(listeners.unix_path).parent])
+        after = tree_snapshot(world.course)
+        world.course_changes += [c for c in tree_diff(before, after) if not allowed_change(c, world)]
+        world.contacts += listeners.contacts[seen:]
+
+
+def run_batches(world: World, *, collusion_pair: bool, timeout: float) -> None:
     env = cli_env(world.canaries.env())
-    assignments = sorted({s.assignment for s in world.students.values()})
-    t0 = time.monotonic()
-    for assignment in assignments:
+    for assignment in sorted({s.assignment for s in world.students.values()}):
         world.batches.append(
-            run_cli(grade_args(assignment, course), env=env, cwd=world.root, timeout=batch_timeout or CLI_TIMEOUT)
+            run_cli(grade_args(assignment, world.course), env=env, cwd=world.root, timeout=timeout)
         )
     if collusion_pair:
+        # The accomplice and the receiver again, one after the other on a single warm worker.
         pair = ["--student", "c1-accomplice", "--student", "c2-receiver", "--student", "c3-zz-honest"]
-        args = ["grade", "quiz6", "--course", str(course), "--jobs", "1", "--force", *pair,
-                "--require-isolation", "bubblewrap"]  # fmt: skip
-        world.batches.append(run_cli(args, env=env, cwd=world.root))
-    world.seconds["batch"] = time.monotonic() - t0
+        args = ["grade", "quiz6", "--course", str(world.course), "--jobs", "1", "--force", *pair,
+                "--require-isolation", ISOLATION]  # fmt: skip
+        world.batches.append(run_cli(args, env=env, cwd=world.root, timeout=timeout))
 
+
+def run_checks(world: World, students: list[Student]) -> None:
+    env = cli_env(world.canaries.env())
     t0 = time.monotonic()
-    to_check = [s for s in world.students.values() if s.check and checks]
-    random.Random(0).shuffle(to_check)  # the slow ones spread over both workers
+    todo = list(students)
+    random.Random(0).shuffle(todo)  # the slow ones spread over both workers
 
     def one(student: Student) -> tuple[tuple[str, str], CliRun]:
-        args = check_args(world.notebook(student), student.assignment, course)
+        args = check_args(world.notebook(student), student.assignment, world.course)
         return student.id, run_cli(args, env=env, cwd=world.root)
 
     with ThreadPoolExecutor(CHECK_WORKERS) as pool:
-        world.checks = dict(pool.map(one, to_check))
-    world.seconds["check"] = time.monotonic() - t0
-
-    time.sleep(1.0)  # let anything that was about to outlive its run show itself
-    world.leftovers = leftover_processes()
-    end_leftovers(world.leftovers)
-    world.marked = marked_files(since, skip=[world.root])
-    after = tree_snapshot(course)
-    world.course_changes = [c for c in tree_diff(before, after) if not allowed_change(c, world)]
-    collect(world)
+        world.checks.update(pool.map(one, todo))
+    world.seconds["check"] = world.seconds.get("check", 0.0) + time.monotonic() - t0
 
 
 def allowed_change(change: Change, world: World) -> bool:
@@ -455,7 +512,10 @@ def allowed_change(change: Change, world: World) -> bool:
         if len(parts) <= 3:
             return len(parts) < 3 or parts[2] in {s.assignment for s in world.students.values()}
         return len(parts) == 4 and parts[3] in (
-            f"{parts[2]}.ipynb", "cnngrader.json", f"{parts[2]}.html", "timestamp.txt"
+            f"{parts[2]}.ipynb",
+            "cnngrader.json",
+            f"{parts[2]}.html",
+            "timestamp.txt",
         )
     return False
 
@@ -484,7 +544,7 @@ def record_file(course: Path, student: Student) -> Path:
         from cnngrader.batch.course import open_course
 
         return open_course(course).record_path(student.name, student.assignment)
-    except Exception:  # noqa: BLE001 - an older layout
+    except Exception:
         return course / "autograded" / student.name / student.assignment / "cnngrader.json"
 
 
@@ -508,7 +568,7 @@ def read_gradebook(world: World) -> None:
                     for grade in nb.grades:
                         scores[grade.name] = float(grade.score)
                 world.gradebook[student.id] = scores
-    except Exception as exc:  # noqa: BLE001 - reported by the tests that need the gradebook
+    except Exception as exc:
         world.gradebook_error = f"{type(exc).__name__}: {exc}"
 
 

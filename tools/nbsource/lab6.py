@@ -106,7 +106,7 @@ OUTPUT_SIZE_ANSWER = answer(
 OUTPUT_SIZE_CHECK = code(
     """
     # Check your answer: the lecture's examples first, then nn.Conv2d as the referee.
-    assert isinstance(conv_output_size(5, 3), int), "return an int"
+    assert float(conv_output_size(5, 3)) == int(conv_output_size(5, 3)), "return a whole number of pixels"
     assert conv_output_size(5, 3) == 3, "a 3x3 kernel fits in 3 places along a 5-pixel row"
     assert conv_output_size(5, 3, stride=2, padding=1) == 3, "5 pixels, padding 1, stride 2: 3 places"
     assert conv_output_size(100, 51) == 50, "a 51x51 kernel on 100x100 leaves 50x50"
@@ -635,7 +635,9 @@ LINEAR_IN_CHECK = code(
     # Check the form of your answer (the value is for the hidden tests to judge).
     if "linear_in_features" not in globals():  # the answer cell above still raises
         raise NotImplementedError("linear_in_features is not defined yet: answer the cell above and run it")
-    assert isinstance(linear_in_features, int), f"expected an int, found {type(linear_in_features).__name__}"
+    assert float(linear_in_features) == int(linear_in_features), (
+        f"expected a whole number (3600, 3600.0 or a numpy integer all count), found {linear_in_features!r}"
+    )
     assert linear_in_features > 0, "a number of features is positive"
     print("linear_in_features has the right form")
     """,

@@ -106,18 +106,18 @@ class _Batch:
         self.sync = GradebookSync(self.course, self.assignment).start()
         for record in stale:
             self.sync.put(record)
-        for planned in self.plan.todo:
-            if planned.submission.problem is not None:
-                self._finish(self._task(planned), self._refused(planned))
         tasks = [self._task(p) for p in self.plan.todo if p.submission.problem is None]
         pool = make_pool() if tasks else None
+        self.stats = pool.stats if pool is not None else []  # filled in as the workers report
         interrupted = True
         try:
             if pool is not None:
                 pool.run(tasks, self.on_event)
+            for planned in self.plan.todo:  # after the workers: their isolation level is the batch's
+                if planned.submission.problem is not None:
+                    self._finish(self._task(planned), self._refused(planned))
             interrupted = False
         finally:  # also on Ctrl-C: what finished is written (for a few seconds) before it goes on
-            self.stats = pool.stats if pool is not None else []
             self.progress.close()
             try:  # while the released workers exit
                 self.sync_report = self.sync.finish(timeout=INTERRUPTED_SYNC if interrupted else None)
@@ -157,22 +157,27 @@ class _Batch:
 
     def _given_up(self, event: GaveUp) -> Record:
         detail = f"gave up after {event.task.attempt} attempts: {event.why}\n{event.detail}".strip()
-        isolation = next((s.isolation for s in self.stats if s.isolation), "unknown")
         planned = self.planned[event.task.student]
-        return self._error_record(planned, GAVE_UP, Status.FAILED, event.task.attempt, detail, isolation)
+        return self._error_record(planned, GAVE_UP, Status.FAILED, event.task.attempt, detail)
 
     def _refused(self, planned: Planned) -> Record:
         assert planned.submission.problem is not None
-        return self._error_record(planned, planned.submission.problem, Status.REFUSED, 0, "", "none")
+        return self._error_record(planned, planned.submission.problem, Status.REFUSED, 0, "")
 
-    def _error_record(
-        self, planned: Planned, why: str, status: Status, attempts: int, detail: str, isolation: str
-    ) -> Record:
+    def _isolation(self) -> str:
+        """The workers' isolation level; "none" if no worker ran (nothing was run at all)."""
+        return next((s.isolation for s in self.stats if s.isolation), "none")
+
+    def _error_record(self, planned: Planned, why: str, status: Status, attempts: int, detail: str) -> Record:
         """A score of 0 and the reason, written as a worker writes a grade (outputs, then record)."""
         sub = planned.submission
         sha = submission_digest(sub)
         result = failed_result(
-            assignment=self.assignment, notebook=sub.notebook, why=why, isolation=isolation, seed=planned.seed
+            assignment=self.assignment,
+            notebook=sub.notebook,
+            why=why,
+            isolation=self._isolation(),
+            seed=planned.seed,
         )
         record = Record(
             student=sub.student,
