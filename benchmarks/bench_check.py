@@ -60,10 +60,13 @@ def main() -> None:
     for _ in range(args.runs):
         seconds, result = time_check(args.notebook, args.assignment)
         times.append(seconds)
-    print(f"notebook: {args.notebook.relative_to(ROOT) if args.notebook.is_relative_to(ROOT) else args.notebook}")
+    shown = args.notebook.relative_to(ROOT) if args.notebook.is_relative_to(ROOT) else args.notebook
+    print(f"notebook: {shown}")
     print(f"score {result['score']:g}/{result['max_score']:g}, isolation {result['isolation']}")
     print(f"{'':28}{'median':>9}{'min':>9}{'max':>9}")
-    print(f"{'cnngrader check (cold)':28}{statistics.median(times):9.2f}{min(times):9.2f}{max(times):9.2f}  s")
+    print(
+        f"{'cnngrader check (cold)':28}{statistics.median(times):9.2f}{min(times):9.2f}{max(times):9.2f}  s"
+    )
     if not args.no_nbgrader:
         nb = time_nbgrader(args.notebook, args.assignment)
         print(f"{'nbgrader autograde (1 nb)':28}{nb:9.2f}{'':18}  s")

@@ -122,7 +122,9 @@ def time_nbgrader(course: Path, assignment: str) -> tuple[float, dict[str, float
 
 def report(runs: list[Run], nb: tuple[int, float, dict[str, float]] | None, jobs: int, source: str) -> str:
     isolation = ", ".join(sorted({k for r in runs for k in r.data["isolation"]}))
-    lines = [f"submissions cycled from {source}; --jobs {jobs}; isolation: {isolation}", ""]
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    lines = [f"submissions cycled from {source}; --jobs {jobs}; isolation: {isolation}"]
+    lines += [f"machine: {os.cpu_count()} cores, load average now {load} (other work slows both graders)", ""]
     per_nb = nb[1] / nb[0] if nb else None
     head = f"{'N':>5} {'cnngrader':>10} {'per sub':>9} {'marginal':>9} {'idle rerun':>11}"
     head += f" {'nbgrader':>10} {'per sub':>9} {'ratio':>7}" if per_nb else ""

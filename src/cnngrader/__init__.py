@@ -6,9 +6,9 @@ import sys
 # compiles a grammar at import: 1-3 s of every cold start, for a URI format no notebook uses.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
-from cnngrader.contract import ASSIGNMENTS, Assignment, Question
-from cnngrader.errors import CnngraderError
-from cnngrader.results import Outcome, QuestionResult, Result, TestResult
+from cnngrader.contract import ASSIGNMENTS, Assignment, Question  # noqa: E402  (after the guard above)
+from cnngrader.errors import CnngraderError  # noqa: E402
+from cnngrader.results import Outcome, QuestionResult, Result, TestResult  # noqa: E402
 
 __version__ = "0.1.0"
 

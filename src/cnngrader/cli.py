@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from cnngrader import __version__
-from cnngrader.errors import CnngraderError, UsageError
+from cnngrader.errors import CnngraderError
 
 LEVELS = ("rlimits", "seccomp", "bubblewrap")
 
@@ -108,7 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("Interrupted: every finished grade is saved; run the same command again to finish.", file=sys.stderr)
+        print(
+            "Interrupted: every finished grade is saved; run the same command again to finish.",
+            file=sys.stderr,
+        )
         return 130
 
 

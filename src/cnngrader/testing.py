@@ -7,7 +7,8 @@ rebuilt models; in the nbgrader (in-kernel) path it wraps the kernel's own objec
 
 from __future__ import annotations
 
-from typing import Any, Callable, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import torch
 

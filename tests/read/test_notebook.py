@@ -49,12 +49,23 @@ def test_plain_python_is_left_alone() -> None:
         (b"{not json", "not valid JSON"),
         (b"[1, 2, 3]", "not a Jupyter notebook"),
         (b'{"hello": "world"}', "not a Jupyter notebook"),
-        (json.dumps({"nbformat": 3, "nbformat_minor": 0, "worksheets": [], "metadata": {}}).encode(), "format 3"),
+        (
+            json.dumps({"nbformat": 3, "nbformat_minor": 0, "worksheets": [], "metadata": {}}).encode(),
+            "format 3",
+        ),
         ("{}".encode("utf-16"), "UTF-16"),
-        (b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5, "x": "\xff\xfe\xfa"}', "not UTF-8"),
+        (
+            b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5, "x": "\xff\xfe\xfa"}',
+            "not UTF-8",
+        ),
         (
             json.dumps(
-                {"cells": [{"cell_type": "code", "metadata": {}}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+                {
+                    "cells": [{"cell_type": "code", "metadata": {}}],
+                    "metadata": {},
+                    "nbformat": 4,
+                    "nbformat_minor": 5,
+                }
             ).encode(),
             "not a valid notebook",
         ),

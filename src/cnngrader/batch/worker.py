@@ -16,6 +16,7 @@ import sys
 import time
 import traceback
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
@@ -40,12 +41,16 @@ class JudgeLike(Protocol):
     def close(self) -> None: ...
 
 
+@dataclass(frozen=True)
 class Fingerprints:
     """What every record of this worker depends on besides its notebook."""
 
-    def __init__(self, course: Course, assignment: str) -> None:
-        self.suite: SuiteDigest = suite_digest(course.root, assignment)
-        self.engine = engine_digest()
+    suite: SuiteDigest
+    engine: str
+
+    @classmethod
+    def of(cls, course: Course, assignment: str) -> Fingerprints:
+        return cls(suite_digest(course.root, assignment), engine_digest())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _exit_now)
     course = open_course(args.course)
     # Hashed before the suite is collected: a test edited meanwhile makes the next run regrade.
-    fingerprints = Fingerprints(course, args.assignment)
+    fingerprints = Fingerprints.of(course, args.assignment)
     try:
         judge = start_judge(args.judge, course, args.assignment, args.minimum_isolation)
     except CnngraderError as exc:
@@ -76,8 +81,12 @@ def start_judge(factory: str, course: Course, assignment: str, minimum_isolation
         course_root=course.root, minimum_isolation=minimum_isolation
     )
     warm = getattr(judge, "suite", None)
-    if callable(warm):
-        warm(assignment)
+    try:
+        if callable(warm):
+            warm(assignment)
+    except BaseException:
+        judge.close()
+        raise
     return judge
 
 

@@ -18,7 +18,7 @@ import torch
 
 from cnngrader import contract
 from cnngrader.confine import CellReport, IsolationLevel, Limits, Sandbox
-from cnngrader.errors import CourseError, NotebookError
+from cnngrader.errors import NotebookError
 from cnngrader.judge.paths import course_folder
 from cnngrader.judge.remote import RemoteSubmission
 from cnngrader.judge.session import HiddenSuite
@@ -74,7 +74,9 @@ class Judge:
         with self._suite_lock:
             if assignment not in self._suites:
                 spec = contract.assignment(assignment)
-                self._suites[assignment] = HiddenSuite(course_root=self.course_root, assignment=spec, wait=False)
+                self._suites[assignment] = HiddenSuite(
+                    course_root=self.course_root, assignment=spec, wait=False
+                )
             suite = self._suites[assignment]
         if wait:
             suite.wait_collected()
@@ -127,7 +129,10 @@ def check_notebook(
     """Grade one notebook with a judge of its own (the ``cnngrader check`` command)."""
     contract.assignment(assignment)  # a usage error before any process starts
     judge = Judge(
-        course_root=course_root, minimum_isolation=minimum_isolation, assignments=(assignment,), sandbox=sandbox
+        course_root=course_root,
+        minimum_isolation=minimum_isolation,
+        assignments=(assignment,),
+        sandbox=sandbox,
     )
     with judge:
         return judge.grade(path=path, assignment=assignment, seed=seed).result

@@ -39,7 +39,9 @@ class LocalSubmission:
         cls = self._get(class_name)
         module = _call(class_name, cls, *args, **kwargs)
         if not isinstance(module, torch.nn.Module):
-            raise StudentError(f"{class_name}(...) should build a torch.nn.Module, found {type(module).__name__}")
+            raise StudentError(
+                f"{class_name}(...) should build a torch.nn.Module, found {type(module).__name__}"
+            )
         return module
 
 

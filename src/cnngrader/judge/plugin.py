@@ -68,9 +68,11 @@ def rng(request: pytest.FixtureRequest, seed: int) -> torch.Generator:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[Any]:
     report = yield
-    if call.when == "setup":
-        item.stash[_EXCINFO] = call.excinfo
-    elif call.when == "call" or (call.when == "teardown" and _EXCINFO not in item.stash):
+    if (
+        call.when == "setup"
+        or call.when == "call"
+        or (call.when == "teardown" and _EXCINFO not in item.stash)
+    ):
         item.stash[_EXCINFO] = call.excinfo
     if call.when == "teardown":
         question, result = test_result(item, item.stash.get(_EXCINFO, None))

@@ -10,8 +10,8 @@ in the student's kernel.
 from __future__ import annotations
 
 import os
-import sys
 import queue
+import sys
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future
@@ -134,7 +134,9 @@ class _LoopPlugin:
         return True
 
 
-def _run_items(session: pytest.Session, submission: Submission, seed: int) -> dict[str, tuple[str, TestResult]]:
+def _run_items(
+    session: pytest.Session, submission: Submission, seed: int
+) -> dict[str, tuple[str, TestResult]]:
     ctx = plugin.context(session.config)
     ctx.submission, ctx.seed, ctx.results = submission, seed, {}
     items = session.items
@@ -168,7 +170,9 @@ class HiddenSuite:
         """Block until collection ends; a suite that cannot be collected is a CourseError."""
         self._ready.wait()
         if self._exit:
-            raise CourseError(f"hidden tests in {self._dir} could not be collected (pytest exit {self._exit[0]})")
+            raise CourseError(
+                f"hidden tests in {self._dir} could not be collected (pytest exit {self._exit[0]})"
+            )
         if self._loop.collect_error:
             self.close()
             raise CourseError(self._loop.collect_error)
@@ -177,7 +181,9 @@ class HiddenSuite:
         _importable(self._dir)
         self._loop.plain = _PlainImports()
         try:
-            code = pytest.main([*PYTEST_ARGS, "--rootdir", str(self._dir), str(self._dir)], plugins=[self._loop])
+            code = pytest.main(
+                [*PYTEST_ARGS, "--rootdir", str(self._dir), str(self._dir)], plugins=[self._loop]
+            )
         finally:
             self._loop.plain.restore()
         if not self._ready.is_set():

@@ -79,9 +79,10 @@ def parse_notebook(text: str, *, name: str) -> NotebookNode:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise NotebookError(
-            f"{name} is not a notebook: it is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            f"{name} is not a notebook: it is not valid JSON "
+            f"(line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
-    if not isinstance(raw, dict) or "cells" not in raw and "worksheets" not in raw:
+    if not isinstance(raw, dict) or ("cells" not in raw and "worksheets" not in raw):
         raise NotebookError(f"{name} is JSON but not a Jupyter notebook (it has no 'cells')")
     major = raw.get("nbformat")
     if major != 4:
