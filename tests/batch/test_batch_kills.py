@@ -123,8 +123,8 @@ def test_ctrl_c_stops_quickly_keeps_finished_grades_and_rerun_finishes(course):
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130 and "Interrupted" in err
-    assert time.monotonic() - started < 8
-    wait_gone(workers, timeout=5)  # stopped with the command, not orphaned
+    assert time.monotonic() - started < 15  # a few seconds on a quiet machine
+    wait_gone(workers, timeout=10)  # stopped with the command, not orphaned
     done = records(course)
     assert set(assert_gradebook_consistent(course)) <= set(done)
 

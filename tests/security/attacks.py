@@ -759,8 +759,11 @@ STEAL_FROM_PROC_AND_ENV = src(
                     data = f.read(1 << 20)
             except OSError:
                 continue
-            if CANARY.search(data) or COURSE.encode() in data and part != "mountinfo":
+            if CANARY.search(data):
                 leaks.append(f"/proc/{entry}/{part}")
+            elif COURSE.encode() in data and part != "mountinfo":
+                # Knowing where the course lives is no secret by itself (reading it would be).
+                _say(f"course path visible in /proc/{entry}/{part}", "INFO", "")
         try:
             fds = os.listdir(f"/proc/{entry}/fd")
         except OSError:

@@ -152,14 +152,14 @@ def _kill_group(pgid: int) -> None:
         os.killpg(pgid, signal.SIGKILL)
 
 
-def check_args(notebook: Path, assignment: str, course: Path) -> list[str]:
+def check_args(notebook: Path, assignment: str, course: Path, isolation: str = ISOLATION) -> list[str]:
     return [
         "check", str(notebook), "--assignment", assignment, "--json", "--seed", str(SEED),
-        "--course", str(course), "--require-isolation", ISOLATION,
+        "--course", str(course), "--require-isolation", isolation,
     ]  # fmt: skip
 
 
-def grade_args(assignment: str, course: Path, jobs: int = 2) -> list[str]:
+def grade_args(assignment: str, course: Path, jobs: int = 2, isolation: str = ISOLATION) -> list[str]:
     return [
         "grade",
         assignment,
@@ -168,8 +168,16 @@ def grade_args(assignment: str, course: Path, jobs: int = 2) -> list[str]:
         "--jobs",
         str(jobs),
         "--require-isolation",
-        ISOLATION,
+        isolation,
     ]
+
+
+def without_bwrap(env: dict[str, str]) -> dict[str, str]:
+    """The same environment with bwrap out of reach: the sandbox falls back to the seccomp level."""
+    folders = [
+        f for f in env.get("PATH", "").split(os.pathsep) if f and not os.path.exists(os.path.join(f, "bwrap"))
+    ]
+    return {**env, "PATH": os.pathsep.join(folders or [os.path.dirname(sys.executable)])}
 
 
 # --- sockets a submission must not reach ----------------------------------------------------------
@@ -378,6 +386,38 @@ def end_leftovers(procs: Sequence[Proc]) -> None:
             return
         if pid == 0:
             time.sleep(0.05)
+
+
+# --- System V IPC objects (they outlive processes, and a host-level sandbox shares them) -----------
+
+
+def sysv_objects() -> set[tuple[str, int, int]]:
+    """(kind, key, id) of every SysV shared memory segment, message queue and semaphore set here."""
+    found = set()
+    for kind in ("shm", "msg", "sem"):
+        try:
+            with open(f"/proc/sysvipc/{kind}") as f:
+                lines = f.read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) >= 2:
+                found.add((kind, int(fields[0]), int(fields[1])))
+    return found
+
+
+def remove_sysv(objects: Iterable[tuple[str, int, int]]) -> None:
+    """IPC_RMID on objects that this session's runs created."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    ipc_rmid = 0
+    for kind, _key, ident in objects:
+        if kind == "shm":
+            libc.shmctl(ident, ipc_rmid, None)
+        elif kind == "msg":
+            libc.msgctl(ident, ipc_rmid, None)
+        elif kind == "sem":
+            libc.semctl(ident, 0, ipc_rmid)
 
 
 # --- files ----------------------------------------------------------------------------------------

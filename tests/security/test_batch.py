@@ -78,7 +78,7 @@ def test_every_record_is_the_students_own(world: World) -> None:
             continue
         assert isinstance(record, dict), f"{student.name}: unreadable record"
         assert record.get("student") == student.name
-        assert result_problems(record["result"], student.assignment) == [], student.name
+        assert result_problems(record["result"], student.assignment, world.isolation) == [], student.name
 
 
 def test_course_is_untouched(world: World) -> None:
@@ -92,6 +92,11 @@ def test_no_process_outlives_grading(world: World) -> None:
 
 def test_no_marked_file_on_the_host(world: World) -> None:
     assert world.marked == []
+
+
+def test_no_ipc_object_left_on_the_host(world: World) -> None:
+    """SysV shared memory, queues and semaphores outlive processes: none may be left behind."""
+    assert world.ipc == []
 
 
 def test_no_socket_reached(world: World) -> None:

@@ -43,7 +43,7 @@ def check_problems(world: World, student: Student) -> list[str]:
             f"check printed {len(docs)} documents, expected exactly one JSON object: {docs[:3]!r}"
         )
         return problems
-    problems += result_problems(docs[0], student.assignment)
+    problems += result_problems(docs[0], student.assignment, world.isolation)
     if f'"marker": "{MARK_PREFIX}' in run.stdout or MARK_PREFIX in run.stderr:
         problems.append("a result forged by the submission reached the output of check")
     if "Traceback" in run.stderr or "Traceback" in run.stdout:
@@ -51,10 +51,10 @@ def check_problems(world: World, student: Student) -> list[str]:
     return problems
 
 
-def result_problems(result: dict[str, Any], assignment: str) -> list[str]:
+def result_problems(result: dict[str, Any], assignment: str, isolation: str = ISOLATION) -> list[str]:
     problems = []
-    if result.get("isolation") != ISOLATION:
-        problems.append(f"isolation {result.get('isolation')!r}, expected {ISOLATION!r}")
+    if result.get("isolation") != isolation:
+        problems.append(f"isolation {result.get('isolation')!r}, expected {isolation!r}")
     if result.get("assignment") != assignment:
         problems.append(f"assignment {result.get('assignment')!r}")
     scores = per_question(result)
@@ -129,18 +129,29 @@ class Figures:
 
 
 def figures(world: World) -> Figures:
+    """Per world; a later ``check`` phase (no batches of its own) counts its check runs only."""
+    phase = not world.batches
     attackers = [s for s in world.students.values() if s.role in ("attack", "layout", "collusion")]
+    if phase:
+        attackers = [s for s in attackers if s.id in world.checks]
     unfair = 0.0
     for s in attackers:
-        for table in (check_gains(world, s) if s.id in world.checks else {}, batch_gains(world, s)):
-            unfair += sum(found - bound for found, bound in table.values())
+        tables = [check_gains(world, s)] if s.id in world.checks else []
+        if not phase:
+            tables.append(batch_gains(world, s))
+        unfair += sum(found - bound for table in tables for found, bound in table.values())
     honest = [s for s in world.students.values() if s.role == "honest"]
     full = all((world.record_result(s) or {}).get("score") == MAX_SCORE[s.assignment] for s in honest)
+    reports = [] if phase else world.reports
     return Figures(
         attacks=len(attackers),
-        attempts=sum(1 for r in world.reports if r.status in ("HELD", "BREACH")),
-        breaches=sum(1 for r in world.reports if r.status == "BREACH"),
+        attempts=sum(1 for r in reports if r.status in ("HELD", "BREACH")),
+        breaches=sum(1 for r in reports if r.status == "BREACH"),
         unfair_points=round(unfair, 3),
-        traces=len(world.marked) + len(world.leftovers) + len(world.contacts) + len(world.course_changes),
+        traces=len(world.marked)
+        + len(world.leftovers)
+        + len(world.contacts)
+        + len(world.course_changes)
+        + len(world.ipc),
         honest_full=full,
     )

@@ -51,10 +51,13 @@ from .harness import (
     marked_files,
     marker,
     notebook_text_outputs,
+    remove_sysv,
     run_cli,
     self_reports,
+    sysv_objects,
     tree_diff,
     tree_snapshot,
+    without_bwrap,
 )
 
 HOST_PIDNS = os.readlink("/proc/self/ns/pid")
@@ -93,8 +96,14 @@ class World:
     marked: list[str] = field(default_factory=list)
     course_changes: list[Change] = field(default_factory=list)
     contacts: list[Contact] = field(default_factory=list)
+    ipc: list[tuple[str, int, int]] = field(default_factory=list)  # SysV objects left on the host
     seconds: dict[str, float] = field(default_factory=dict)
     gradebook_error: str = ""
+    isolation: str = ISOLATION  # the level required of every run (a degraded world asks for less)
+
+    def env(self) -> dict[str, str]:
+        env = cli_env(self.canaries.env())
+        return env if self.isolation == "bubblewrap" else without_bwrap(env)
 
     def of_role(self, *roles: str) -> list[Student]:
         return [s for s in self.students.values() if s.role in roles]
@@ -411,6 +420,7 @@ def build_world(
     collusion_pair: bool = False,
     checks: Iterable[str] = ("fast",),
     batch_timeout: float | None = None,
+    isolation: str = ISOLATION,
 ) -> World:
     """Write the submissions, grade them in batches, and ``check`` those whose kind is in ``checks``."""
     started = time.monotonic()
@@ -423,6 +433,7 @@ def build_world(
     if collusion_pair:
         builder.add_collusion()
     world = builder.world
+    world.isolation = isolation
     kinds = set(checks)
 
     def grade() -> None:
@@ -441,7 +452,15 @@ def check_phase(world: World, kinds: Iterable[str]) -> World:
     """``check`` on more of a graded world's submissions, observed on its own (a later phase)."""
     started = time.monotonic()
     phase = dataclasses.replace(
-        world, batches=[], checks={}, leftovers=[], marked=[], course_changes=[], contacts=[], seconds={}
+        world,
+        batches=[],
+        checks={},
+        leftovers=[],
+        marked=[],
+        course_changes=[],
+        contacts=[],
+        ipc=[],
+        seconds={},
     )
     wanted = set(kinds)
     observe(phase, lambda: run_checks(phase, [s for s in phase.students.values() if s.check in wanted]))
@@ -453,6 +472,7 @@ def observe(world: World, action: Callable[[], None]) -> None:
     """Run ``action`` and record what it left: files, processes, socket contacts, course changes."""
     listeners = shared_listeners()
     before = tree_snapshot(world.course)
+    ipc_before = sysv_objects()
     since = time.time() - 1
     seen = len(listeners.contacts)
     try:
@@ -465,30 +485,32 @@ def observe(world: World, action: Callable[[], None]) -> None:
         after = tree_snapshot(world.course)
         world.course_changes += [c for c in tree_diff(before, after) if not allowed_change(c, world)]
         world.contacts += listeners.contacts[seen:]
+        left = sorted(sysv_objects() - ipc_before)
+        world.ipc += left
+        remove_sysv(left)
 
 
 def run_batches(world: World, *, collusion_pair: bool, timeout: float) -> None:
-    env = cli_env(world.canaries.env())
+    env = world.env()
     for assignment in sorted({s.assignment for s in world.students.values()}):
-        world.batches.append(
-            run_cli(grade_args(assignment, world.course), env=env, cwd=world.root, timeout=timeout)
-        )
+        args = grade_args(assignment, world.course, isolation=world.isolation)
+        world.batches.append(run_cli(args, env=env, cwd=world.root, timeout=timeout))
     if collusion_pair:
         # The accomplice and the receiver again, one after the other on a single warm worker.
         pair = ["--student", "c1-accomplice", "--student", "c2-receiver", "--student", "c3-zz-honest"]
         args = ["grade", "quiz6", "--course", str(world.course), "--jobs", "1", "--force", *pair,
-                "--require-isolation", ISOLATION]  # fmt: skip
+                "--require-isolation", world.isolation]  # fmt: skip
         world.batches.append(run_cli(args, env=env, cwd=world.root, timeout=timeout))
 
 
 def run_checks(world: World, students: list[Student]) -> None:
-    env = cli_env(world.canaries.env())
+    env = world.env()
     t0 = time.monotonic()
     todo = list(students)
     random.Random(0).shuffle(todo)  # the slow ones spread over both workers
 
     def one(student: Student) -> tuple[tuple[str, str], CliRun]:
-        args = check_args(world.notebook(student), student.assignment, world.course)
+        args = check_args(world.notebook(student), student.assignment, world.course, world.isolation)
         return student.id, run_cli(args, env=env, cwd=world.root)
 
     with ThreadPoolExecutor(CHECK_WORKERS) as pool:

@@ -1,16 +1,17 @@
 """nbgrader's gradebook, written and read through nbgrader's own API (``nbgrader.api.Gradebook``).
 
 Grades are set the way nbgrader's autograde sets them (``SaveAutoGrades``): the student and the
-submission are created if missing, then ``auto_score`` is set on each ``Grade`` whose name is
-the question's grade id. A manual score a TA gave is never touched; when the auto score under
-it changes, the grade is flagged for review, as nbgrader does.
+submission are created if missing (with nbgrader's own models, as ``add_student`` and
+``add_submission`` build them, but many students per commit), then ``auto_score`` is set on
+each ``Grade`` whose name is the question's grade id. A manual score a TA gave is never
+touched; when the auto score under it changes, the grade is flagged for review, as nbgrader does.
 """
 
 from __future__ import annotations
 
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +23,7 @@ from cnngrader.batch.state import Record
 from cnngrader.errors import CnngraderError, CourseError
 
 if TYPE_CHECKING:
-    from nbgrader.api import Gradebook, SubmittedAssignment
+    from nbgrader.api import Assignment, Grade, Gradebook, Notebook, SubmittedAssignment
 
 T = TypeVar("T")
 TOLERANCE = 1e-9
@@ -160,43 +161,92 @@ def create_from_source(gb: Gradebook, course: Course, assignment: str) -> None:
 # -- writing grades -----------------------------------------------------------------------------
 
 
-def write_records(gb: Gradebook, assignment: str, records: Iterable[Record], known: set[str]) -> None:
-    """Bring the gradebook up to these records, in one transaction (plus nbgrader's own commits
-    when it creates a student or a submission). ``known`` is the set of student ids it holds."""
-    name = notebook_id(assignment)
-    for record in records:
-        if record.student not in known:
-            gb.add_student(record.student)
-            known.add(record.student)
-        submission = _submission(gb, assignment, record)
-        _set_scores(submission, name, record.scores())
+def write_records(gb: Gradebook, assignment: str, records: Sequence[Record], known: set[str]) -> None:
+    """Bring the gradebook up to these records in one transaction (one commit: each costs an fsync,
+    tens of ms here). ``known`` is the set of student ids the gradebook holds; it grows on success.
+
+    Submissions and grades are read in one query each per batch: after a commit every object is
+    expired, and reading them one attribute at a time costs a query each.
+    """
+    from nbgrader.api import Student
+
+    found = gb.find_assignment(assignment)
+    notebook = next(nb for nb in found.notebooks if nb.name == notebook_id(assignment))
+    by_student = {r.student: r for r in records}
+    existing = _submissions(gb, found, list(by_student))
+    added = [s for s in by_student if s not in known]
+    for student in added:
+        gb.db.add(Student(id=student))  # what Gradebook.add_student does, before its commit
+    for student, record in by_student.items():
+        timestamp = parse_timestamp(record.timestamp)
+        if student not in existing:
+            _new_submission(gb, found, student, timestamp)
+        elif timestamp and existing[student].timestamp != timestamp:
+            existing[student].timestamp = timestamp
+    names = {cell.id: cell.name for cell in notebook.grade_cells}
+    for grade, student in _grades(gb, found, notebook, list(by_student)):
+        _set_score(grade, by_student[student].scores().get(names.get(grade.cell_id, "")))
     gb.db.commit()
+    known.update(added)
 
 
-def _submission(gb: Gradebook, assignment: str, record: Record) -> SubmittedAssignment:
-    from nbgrader.api import MissingEntry
+def _submissions(
+    gb: Gradebook, assignment: Assignment, students: list[str]
+) -> dict[str, SubmittedAssignment]:
+    from nbgrader.api import SubmittedAssignment
 
-    timestamp = parse_timestamp(record.timestamp)
-    try:
-        submission = gb.find_submission(assignment, record.student)
-    except MissingEntry:
-        extra = {"timestamp": timestamp} if timestamp else {}
-        return gb.add_submission(assignment, record.student, **extra)
-    if timestamp and submission.timestamp != timestamp:
-        submission.timestamp = timestamp
+    query = gb.db.query(SubmittedAssignment).filter(
+        SubmittedAssignment.assignment_id == assignment.id, SubmittedAssignment.student_id.in_(students)
+    )
+    return {sub.student_id: sub for sub in query}
+
+
+def _grades(gb: Gradebook, assignment: Assignment, notebook: Notebook, students: list[str]) -> Iterator[Any]:
+    """(Grade, student id) of these students' submitted copies of ``notebook``."""
+    from nbgrader.api import Grade, SubmittedAssignment, SubmittedNotebook
+
+    return iter(
+        gb.db.query(Grade, SubmittedAssignment.student_id)
+        .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
+        .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+        .filter(
+            SubmittedAssignment.assignment_id == assignment.id,
+            SubmittedNotebook.notebook_id == notebook.id,
+            SubmittedAssignment.student_id.in_(students),
+        )
+    )
+
+
+def _set_score(grade: Grade, score: float | None) -> None:
+    """Set the autograder's score (never the TA's manual one); a changed score under a manual
+    grade flags it for review, as nbgrader's SaveAutoGrades does."""
+    if score is None or (grade.auto_score is not None and abs(grade.auto_score - score) <= TOLERANCE):
+        return
+    grade.auto_score = score
+    grade.needs_manual_grade = grade.manual_score is not None
+
+
+def _new_submission(
+    gb: Gradebook, assignment: Assignment, student: str, timestamp: datetime | None
+) -> SubmittedAssignment:
+    """``Gradebook.add_submission`` of nbgrader 0.9.6, step for step, but inside our transaction:
+    the submission mirrors the assignment (a Grade per grade cell, a Comment per solution cell,
+    both per task cell), so formgrader finds every cell it expects."""
+    from nbgrader.api import Comment, Grade, SubmittedAssignment, SubmittedNotebook
+
+    extra = {"timestamp": timestamp} if timestamp else {}
+    submission = SubmittedAssignment(assignment=assignment, student_id=student, **extra)
+    for notebook in assignment.notebooks:
+        nb = SubmittedNotebook(notebook=notebook, assignment=submission)
+        for grade_cell in notebook.grade_cells:
+            Grade(cell_id=grade_cell.id, notebook=nb)
+        for solution_cell in notebook.solution_cells:
+            Comment(cell_id=solution_cell.id, notebook=nb)
+        for task_cell in notebook.task_cells:
+            Comment(cell_id=task_cell.id, notebook=nb)
+            Grade(cell_id=task_cell.id, notebook=nb)
+    gb.db.add(submission)
     return submission
-
-
-def _set_scores(submission: SubmittedAssignment, notebook: str, scores: dict[str, float]) -> None:
-    for nb in submission.notebooks:
-        if nb.name != notebook:
-            continue
-        for grade in nb.grades:
-            score = scores.get(grade.name)
-            if score is None or (grade.auto_score is not None and abs(grade.auto_score - score) <= TOLERANCE):
-                continue
-            grade.auto_score = score
-            grade.needs_manual_grade = grade.manual_score is not None
 
 
 def parse_timestamp(text: str | None) -> datetime | None:

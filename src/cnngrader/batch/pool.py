@@ -28,6 +28,7 @@ from cnngrader.batch.worker import DEFAULT_JUDGE
 from cnngrader.errors import CnngraderError
 
 MAX_START_FAILURES = 3  # workers dying before they are ready, in a row: the setup is broken
+RECYCLE_RSS_MB = 2048  # a judge grows a little per submission; replace it before it grows a lot
 STOP_GRACE = 3.0  # seconds for workers to exit after their pipe closed
 STOP_GRACE_INTERRUPTED = 1.0  # after Ctrl-C they were told to stop at once
 
@@ -123,6 +124,7 @@ class Pool:
         task_timeout: float,
         start_timeout: float = 300.0,
         retries: int = 1,
+        recycle_rss_mb: int = RECYCLE_RSS_MB,
     ) -> None:
         if size < 1:
             raise errors.UsageError(f"--jobs must be at least 1, got {size}")
@@ -131,6 +133,7 @@ class Pool:
         self.task_timeout = task_timeout
         self.start_timeout = start_timeout
         self.retries = retries
+        self.recycle_rss_kb = recycle_rss_mb * 1024
         self.stats = [WorkerStats(slot) for slot in range(size)]
         self._workers: dict[int, _Worker] = {}
         self._pending: deque[Task] = deque()
@@ -235,6 +238,8 @@ class Pool:
         elif isinstance(message, Done) and worker.task is not None:
             task, worker.task = worker.task, None
             worker.phase = Phase.IDLE
+            if message.rss_kb > self.recycle_rss_kb:  # memory kept across submissions: start afresh
+                self._retire(worker)
             stats.graded += 1
             stats.peak_rss_kb = max(stats.peak_rss_kb, message.peak_rss_kb)
             stats.sandbox_peak_rss_kb = max(stats.sandbox_peak_rss_kb, message.sandbox_peak_rss_kb)
@@ -249,6 +254,13 @@ class Pool:
             raise _user_error(message)
         else:
             self._kill(worker, f"the worker sent an unexpected {type(message).__name__}")
+
+    def _retire(self, worker: _Worker) -> None:
+        """No more work for this worker: closing its pipe makes it exit; a fresh one takes its slot."""
+        worker.phase = Phase.RETIRING
+        with contextlib.suppress(OSError):
+            assert worker.proc.stdin is not None
+            worker.proc.stdin.close()
 
     # -- deaths -----------------------------------------------------------------------------
 

@@ -8,9 +8,18 @@ from pathlib import Path
 
 def peak_rss_kb(pid: int | str = "self") -> int:
     """The process's high-water resident set size (``VmHWM``) in KiB; 0 where /proc cannot tell."""
+    return _status_kb(pid, "VmHWM:")
+
+
+def rss_kb(pid: int | str = "self") -> int:
+    """The process's resident set size now (``VmRSS``) in KiB."""
+    return _status_kb(pid, "VmRSS:")
+
+
+def _status_kb(pid: int | str, field: str) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field):
                 return int(line.split()[1])
     except (OSError, ValueError, IndexError):
         pass

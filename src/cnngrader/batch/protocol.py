@@ -38,6 +38,7 @@ class Done:
     record: dict[str, Any]
     peak_rss_kb: int = 0
     sandbox_peak_rss_kb: int = 0  # the judge's sandbox processes, summed
+    rss_kb: int = 0  # the worker's memory now: a worker that keeps growing is replaced
 
 
 @dataclass(frozen=True)
