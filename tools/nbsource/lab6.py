@@ -636,7 +636,7 @@ LINEAR_IN_CHECK = code(
     if "linear_in_features" not in globals():  # the answer cell above still raises
         raise NotImplementedError("linear_in_features is not defined yet: answer the cell above and run it")
     assert float(linear_in_features) == int(linear_in_features), (
-        f"expected a whole number (an int, a float such as 12.0 or a numpy integer all count), found {linear_in_features!r}"
+        f"expected a whole number (an int, 12.0 or a numpy integer), found {linear_in_features!r}"
     )
     assert linear_in_features > 0, "a number of features is positive"
     print("linear_in_features has the right form")

@@ -9,12 +9,15 @@ touched; when the auto score under it changes, the grade is flagged for review, 
 
 from __future__ import annotations
 
+import os
+import secrets
 import time
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from cnngrader import contract
@@ -73,11 +76,30 @@ def open_gradebook(course: Course, *, patience: float = PATIENCE) -> Iterator[Gr
     # nbgrader's add_submission builds objects in a way SQLAlchemy 2 warns about, harmlessly
     # (its own autograde prints the same); they would only garble the progress bar.
     warnings.filterwarnings("ignore", message="Object of type <Submitted", category=SAWarning)
+    if course.db_path is not None and not course.db_path.exists():
+        _create(course.db_path, course.course_id)
     gb = _patiently(lambda: Gradebook(course.db_url, course.course_id), patience=patience, undo=None)
     try:
         yield gb
     finally:
         gb.close()
+
+
+def _create(path: Path, course_id: str) -> None:
+    """A new gradebook, built aside and renamed into place: nbgrader creates its tables and its
+    schema version one statement at a time, and a kill in between would leave half a database."""
+    from nbgrader.api import Gradebook
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.new")
+    os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))  # the umask decides, as for nbgrader
+    try:
+        Gradebook(f"sqlite:///{tmp}", course_id).close()
+        os.link(tmp, path)  # unlike a rename, never replaces a gradebook created meanwhile
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(tmp)
 
 
 def with_retries(gb: Gradebook, action: Callable[[], T], *, patience: float = PATIENCE) -> T:
