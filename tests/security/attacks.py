@@ -652,6 +652,52 @@ DESCRIPTION_INJECTION = WRONG_CNN + src(
     """
 )
 
+DEEP_MODEL = src(
+    """
+    # 3,000 layers: a description near the size limits, and work for whoever rebuilds it.
+    class CNN(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.body = nn.Sequential(*[nn.ReLU() for _ in range(3000)])
+            self.pool = nn.AdaptiveAvgPool2d(1)
+            self.fc = nn.Linear(1, 1)
+
+        def forward(self, x):
+            return self.fc(torch.flatten(self.pool(self.body(x)), 1))
+    """
+)
+
+FORGED_SAFETENSORS = WRONG_CNN + src(
+    """
+    # Every tensor payload the child sends is replaced by hand-made safetensors bytes that lie
+    # about shapes and offsets, or are not safetensors at all.
+    import json, struct, itertools
+    import cnngrader.confine.handlers as _handlers
+    import cnngrader.confine.wire as _wire
+
+    def _forged(header, data=b""):
+        raw = json.dumps(header).encode()
+        return struct.pack("<Q", len(raw)) + raw + data
+
+    _FORGERIES = itertools.cycle([
+        _forged({"fc.weight": {"dtype": "F32", "shape": [100000, 100000], "data_offsets": [0, 4]}}, b"\0" * 4),
+        _forged({"fc.weight": {"dtype": "F32", "shape": [1, 1], "data_offsets": [0, 2**62]}}, b"\0" * 4),
+        _forged({"__metadata__": {"format": "pt"}, "t0": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]},
+                 "t1": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}, b"\0" * 4),
+        struct.pack("<Q", 2**63) + b"{}",
+        b"\x93NUMPY" + b"\0" * 64,
+        b"PK\x03\x04" + b"\0" * 64,
+    ])
+
+    def _forge(tensors):
+        return next(_FORGERIES)
+
+    _handlers.tensors_to_bytes = _forge
+    _wire.tensors_to_bytes = _forge
+    """
+)
+
+
 # ==================================================================================================
 # Reading what the submission must never see
 # ==================================================================================================
@@ -1689,27 +1735,22 @@ LOOP_UNINTERRUPTIBLE = src(
     """
 )
 SELF_STOP = "import os, signal\nos.kill(os.getpid(), signal.SIGSTOP)\n"
-LOOP_IN_FUNCTION = (
-    "def conv_output_size(input_size, kernel_size, stride=1, padding=0):\n    while True:\n        pass\n"
-)
-LOOP_IN_FORWARD = src(
+# The loops start once the cells have run (the last cell arms them), so that only the grader's
+# probes meet them: a cell that loops is the top-level case above.
+LOOP_IN_FUNCTION = src(
     """
-    class CNN(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.fc = nn.Linear(1, 1)
+    _armed = []
 
-        def forward(self, x):
-            while True:
-                pass
+    def conv_output_size(input_size, kernel_size, stride=1, padding=0):
+        while _armed:
+            pass
+        return 0
     """
 )
-LOOP_IN_EAGER_FORWARD = traced_fcnn_convnet(PROXY_TEST).replace(
+LOOP_IN_FORWARD = traced_cnn(PROXY_TEST).replace(
     "return torch.zeros(x.shape[0], 1)", "while True:\n            pass"
 )
-LOOP_IN_INIT = OVER_BUDGET_CNN.replace(
-    "super().__init__()", "super().__init__()\n        while True:\n            pass"
-)
+ARM_LOOPS = "_armed.append(1)\n"
 
 
 # ==================================================================================================
@@ -1828,6 +1869,22 @@ ATTACKS: tuple[Attack, ...] = (
         "wrong",
         {"budget_cnn_answer": BATCH_SWITCH},
         "pass 'any batch size' with a model that fails it",
+    ),
+    Attack(
+        "deepnet",
+        "a CNN of 3,000 layers",
+        "lab6",
+        "wrong",
+        {"cnn_answer": DEEP_MODEL},
+        "the trusted side exhausted rebuilding and comparing it",
+    ),
+    Attack(
+        "stforge",
+        "hand-made safetensors payloads: lying shapes and offsets, 2^63-byte header, numpy and zip bytes",
+        "lab6",
+        "wrong",
+        {"cnn_answer": FORGED_SAFETENSORS},
+        "the trusted side's decoder fooled or crashed",
     ),
     Attack(
         "forgedesc",
@@ -2169,6 +2226,7 @@ ATTACKS: tuple[Attack, ...] = (
         {END: TMPFS_FILL},
         "host memory taken through a tmpfs",
         slow=True,
+        check="",
     ),
     Attack(
         "disk",
@@ -2178,8 +2236,9 @@ ATTACKS: tuple[Attack, ...] = (
         {END: DISK_FILL},
         "the host's disk filled",
         slow=True,
+        check="",
     ),
-    # -- time ---------------------------------------------------------------------------------------
+    # -- time (each costs a full timeout: only two also go through check) ---------------------------
     Attack(
         "looptop",
         "while True: pass at top level",
@@ -2197,6 +2256,7 @@ ATTACKS: tuple[Attack, ...] = (
         {END: SLEEP_TOP},
         "the batch stalls",
         slow=True,
+        check="",
     ),
     Attack(
         "loophard",
@@ -2206,6 +2266,7 @@ ATTACKS: tuple[Attack, ...] = (
         {END: LOOP_UNINTERRUPTIBLE},
         "a timeout that cannot be delivered",
         slow=True,
+        check="",
     ),
     Attack(
         "selfstop",
@@ -2215,29 +2276,26 @@ ATTACKS: tuple[Attack, ...] = (
         {END: SELF_STOP},
         "a child that never answers",
         slow=True,
+        check="",
     ),
     Attack(
         "loopfunc",
-        "conv_output_size loops forever (a probed function)",
+        "conv_output_size loops forever when the grader calls it (a probed function)",
         "lab6",
         "wrong",
-        {"conv_output_size_answer": LOOP_IN_FUNCTION},
+        {"conv_output_size_answer": LOOP_IN_FUNCTION, END: ARM_LOOPS},
         "every probe hangs",
         slow=True,
     ),
     Attack(
         "loopfwd",
-        "CNN.forward loops forever; FCNN/ConvNet loop only outside tracing; BudgetCNN.__init__ loops",
+        "CNN traces as the lecture's CNN, but its forward loops forever when run",
         "lab6",
         "wrong",
-        {
-            "cnn_answer": LOOP_IN_FORWARD,
-            "fcnn_vs_convnet_answer": LOOP_IN_EAGER_FORWARD,
-            "budget_cnn_answer": LOOP_IN_INIT,
-        },
-        "the describe/forward probes hang",
+        {"cnn_answer": LOOP_IN_FORWARD},
+        "graded on the traced graph while the reproduction probe hangs",
         slow=True,
-        honest={"fcnn_vs_convnet_answer": traced_fcnn_convnet(NEVER)},
+        check="",
     ),
 )
 
