@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -115,5 +116,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def entry() -> None:
+    """The console script. After ``check`` it skips the interpreter's teardown.
+
+    With torch loaded, tearing the interpreter down takes about 0.7 s here, a fifth of a cold
+    ``check``. By then the sandbox is closed, its folder removed and the result written, so
+    only the output streams are left to flush.
+    """
+    argv = sys.argv[1:]
+    code = main(argv)
+    if argv[:1] == ["check"]:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    entry()

@@ -680,13 +680,13 @@ FORGED_SAFETENSORS = WRONG_CNN + src(
         return struct.pack("<Q", len(raw)) + raw + data
 
     _FORGERIES = itertools.cycle([
-        _forged({"fc.weight": {"dtype": "F32", "shape": [100000, 100000], "data_offsets": [0, 4]}}, b"\0" * 4),
-        _forged({"fc.weight": {"dtype": "F32", "shape": [1, 1], "data_offsets": [0, 2**62]}}, b"\0" * 4),
+        _forged({"fc.weight": {"dtype": "F32", "shape": [100000, 100000], "data_offsets": [0, 4]}}, b"\\0" * 4),
+        _forged({"fc.weight": {"dtype": "F32", "shape": [1, 1], "data_offsets": [0, 2**62]}}, b"\\0" * 4),
         _forged({"__metadata__": {"format": "pt"}, "t0": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]},
-                 "t1": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}, b"\0" * 4),
+                 "t1": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}, b"\\0" * 4),
         struct.pack("<Q", 2**63) + b"{}",
-        b"\x93NUMPY" + b"\0" * 64,
-        b"PK\x03\x04" + b"\0" * 64,
+        b"\\x93NUMPY" + b"\\0" * 64,
+        b"PK\\x03\\x04" + b"\\0" * 64,
     ])
 
     def _forge(tensors):

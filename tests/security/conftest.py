@@ -88,7 +88,8 @@ def sparse_world() -> Iterator[World]:
 
 @pytest.fixture(scope="session")
 def slow_world() -> Iterator[World]:
-    yield from _world("slow", attacks=[a for a in ATTACKS if a.slow], checks=["fast", "slow"])
+    slow = [a for a in ATTACKS if a.slow]
+    yield from _world("slow", attacks=slow, checks=["fast", "slow"], concurrent=True)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -421,6 +421,7 @@ def build_world(
     checks: Iterable[str] = ("fast",),
     batch_timeout: float | None = None,
     isolation: str = ISOLATION,
+    concurrent: bool = False,
 ) -> World:
     """Write the submissions, grade them in batches, and ``check`` those whose kind is in ``checks``."""
     started = time.monotonic()
@@ -436,11 +437,23 @@ def build_world(
     world.isolation = isolation
     kinds = set(checks)
 
-    def grade() -> None:
+    def batches() -> None:
         t0 = time.monotonic()
         run_batches(world, collusion_pair=collusion_pair, timeout=batch_timeout or CLI_TIMEOUT)
         world.seconds["batch"] = time.monotonic() - t0
+
+    def checks_() -> None:
         run_checks(world, [s for s in world.students.values() if s.check in kinds])
+
+    def grade() -> None:
+        if not concurrent:
+            batches()
+            checks_()
+            return
+        # Submissions that only wait for their timeouts: the batch and the check runs side by side.
+        with ThreadPoolExecutor(2) as pool:
+            for future in [pool.submit(batches), pool.submit(checks_)]:
+                future.result()
 
     observe(world, grade)
     collect(world)

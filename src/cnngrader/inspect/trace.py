@@ -17,6 +17,7 @@ from typing import Any
 import torch
 import torch.fx as fx
 
+from cnngrader.rebuild.shapes import MetaInterpreter
 from cnngrader.testing import NotAttempted, StudentError
 
 _CONTAINERS = (torch.nn.Sequential, torch.nn.ModuleList, torch.nn.ModuleDict)
@@ -86,7 +87,7 @@ class _StepFailed(Exception):
     """The model raised at one node; the message says where, in the student's terms."""
 
 
-class _Recorder(fx.Interpreter):
+class _Recorder(MetaInterpreter):  # on meta tensors (reference models), shapes take shortcuts
     """An interpreter that keeps every node's value and names the step where the model fails."""
 
     def __init__(self, module: fx.GraphModule) -> None:

@@ -18,6 +18,7 @@ import torch
 from torch import nn
 from torch.utils.hooks import RemovableHandle
 
+from cnngrader.rebuild.shapes import MetaInterpreter
 from cnngrader.testing import StudentError
 
 Reference = Callable[..., Any]
@@ -89,7 +90,7 @@ def warm_up() -> None:
         nn.functional.linear(torch.empty(2, 4, device="meta"), torch.empty(3, 4, device="meta"))
 
 
-class _SizeLimiter(torch.fx.Interpreter):
+class _SizeLimiter(MetaInterpreter):
     """Runs the graph on meta tensors and refuses any step that would be too large."""
 
     def __init__(self, module: nn.Module, max_elements: int) -> None:

@@ -1,0 +1,125 @@
+"""Shape shortcuts of the size check: PyTorch's own meta kernels are the oracle."""
+
+from __future__ import annotations
+
+import operator
+import subprocess
+import sys
+import textwrap
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from cnngrader.rebuild.shapes import shortcut
+
+
+def meta(*shape: int, dtype: torch.dtype = torch.float32) -> torch.Tensor:
+    return torch.empty(shape, dtype=dtype, device="meta")
+
+
+def as_meta(module: nn.Module) -> nn.Module:
+    return module.to("meta").eval()
+
+
+X4 = (2, 3, 8, 8)
+MODULE_CASES = [
+    (nn.ReLU(), X4), (nn.ReLU6(inplace=True), X4), (nn.LeakyReLU(0.2), X4), (nn.ELU(), X4),
+    (nn.GELU(), X4), (nn.SiLU(), X4), (nn.Sigmoid(), X4), (nn.Tanh(), X4), (nn.Identity(), X4),
+    (nn.Dropout(0.3), X4), (nn.Dropout2d(), X4),
+    (nn.Linear(8, 5), X4), (nn.Linear(12, 7), (4, 12)), (nn.Linear(3, 2, bias=False), (3,)),
+    (nn.AdaptiveAvgPool2d(1), X4), (nn.AdaptiveAvgPool2d((2, None)), X4),
+    (nn.AdaptiveMaxPool2d(5), (3, 8, 8)),
+    (nn.AdaptiveAvgPool1d(3), (2, 4, 9)), (nn.AdaptiveMaxPool1d(1), (4, 9)),
+]
+
+
+@pytest.mark.parametrize(("module", "shape"), MODULE_CASES, ids=lambda v: type(v).__name__)
+def test_module_shapes_are_the_meta_kernels_shapes(module, shape):
+    module = as_meta(module)
+    x = meta(*shape)
+    got = shortcut("call_module", module, (x,), {})
+    assert got is not None, "this step should take the shortcut"
+    with torch.no_grad():
+        want = module(x)
+    assert (tuple(got.shape), got.dtype, got.device.type) == (tuple(want.shape), want.dtype, "meta")
+
+
+FUNCTION_CASES = [
+    (F.relu, (meta(*X4),), {"inplace": False}), (torch.tanh, (meta(2, 5),), {}),
+    (F.leaky_relu, (meta(*X4), 0.1), {}), (operator.neg, (meta(3),), {}),
+    (F.dropout, (meta(*X4),), {"p": 0.5, "training": False}),
+    (operator.add, (meta(2, 3, 1, 8), meta(1, 5, 8)), {}), (torch.mul, (meta(4, 1), meta(1, 6)), {}),
+    (operator.truediv, (meta(2, 3), 2), {}), (torch.add, (meta(2, 3), 1.5), {"alpha": 2}),
+    (operator.add, (meta(2, 3, dtype=torch.int64), 0.5), {}),
+    (operator.mul, (meta(2, 3, dtype=torch.int32), meta(3, dtype=torch.float64)), {}),
+    (F.linear, (meta(5, 7), meta(3, 7), meta(3)), {}), (F.linear, (meta(2, 4, 7), meta(3, 7)), {}),
+]
+
+
+@pytest.mark.parametrize(("fn", "args", "kwargs"), FUNCTION_CASES, ids=lambda v: getattr(v, "__name__", ""))
+def test_function_shapes_are_the_meta_kernels_shapes(fn, args, kwargs):
+    got = shortcut("call_function", fn, args, kwargs)
+    assert got is not None, "this step should take the shortcut"
+    want = fn(*args, **kwargs)
+    assert (tuple(got.shape), got.dtype) == (tuple(want.shape), want.dtype)
+
+
+@pytest.mark.parametrize(("method", "args"), [
+    ("relu", (meta(*X4),)), ("sigmoid_", (meta(2, 2),)), ("contiguous", (meta(3, 1),)),
+    ("add", (meta(2, 1), meta(1, 4))), ("mul", (meta(5,), 3)), ("div", (meta(2, 3), meta(3))),
+])
+def test_method_shapes_are_the_meta_kernels_shapes(method, args):
+    got = shortcut("call_method", method, args, {})
+    assert got is not None
+    want = getattr(args[0], method)(*args[1:])
+    assert (tuple(got.shape), got.dtype) == (tuple(want.shape), want.dtype)
+
+
+@pytest.mark.parametrize(("op", "target", "args"), [
+    ("call_module", as_meta(nn.Linear(8, 5)), (meta(2, 7),)),  # in_features do not match
+    ("call_module", as_meta(nn.AdaptiveAvgPool2d(2)), (meta(8),)),  # too few dimensions
+    ("call_module", as_meta(nn.AdaptiveAvgPool2d(2)), (meta(2, 3, 0, 4),)),  # empty input
+    ("call_module", as_meta(nn.AdaptiveMaxPool2d(2, return_indices=True)), (meta(*X4),)),
+    ("call_module", as_meta(nn.Conv2d(3, 4, 3)), (meta(*X4),)),  # no rule: runs on meta
+    ("call_function", F.linear, (meta(5, 7), meta(3, 6))),
+    ("call_function", torch.cat, ([meta(2, 3), meta(2, 3)],)),
+    ("call_function", F.relu, (torch.zeros(2),)),  # not a meta tensor
+    ("call_function", torch.clamp, (meta(2), meta(2))),
+    ("call_method", "add_", (meta(2, 1), meta(1, 4))),  # in place: must not broadcast
+    ("call_method", "view", (meta(2, 3), -1)),
+])
+def test_steps_the_rules_are_unsure_of_run_on_meta(op, target, args):
+    assert shortcut(op, target, args, {}) is None
+
+
+def test_shapes_that_cannot_broadcast_raise_as_torch_does():
+    a, b = meta(2, 3), meta(4, 5)
+    with pytest.raises(RuntimeError):
+        operator.add(a, b)
+    with pytest.raises(RuntimeError):
+        shortcut("call_function", operator.add, (a, b), {})
+
+
+def test_a_lecture_cnn_is_checked_and_followed_without_loading_torch_dynamo():
+    """The shortcuts exist so that a cold check never pays for importing torch._dynamo."""
+    script = textwrap.dedent("""
+        import sys, torch
+        from torch import nn
+        from cnngrader.inspect.steps import model_steps
+        from cnngrader.rebuild.verify import ReproductionCheck
+        from cnngrader.inspect.trace import trace
+        def cnn():
+            return nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                                 nn.AdaptiveAvgPool2d(2), nn.Flatten(), nn.Linear(16, 10), nn.Dropout())
+        with torch.device("meta"):
+            steps = model_steps(cnn(), (3, 16, 16))
+        model = cnn().eval()
+        rebuilt = trace(model)
+        check = ReproductionCheck(rebuilt, model)
+        check.check((((2, 3, 16, 16), torch.float32),))
+        print(len(steps), "torch._dynamo" in sys.modules)
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["7", "False"]
