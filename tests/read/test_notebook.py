@@ -47,6 +47,7 @@ def test_plain_python_is_left_alone() -> None:
         (b"", "is empty"),
         (b"   \n", "is empty"),
         (b"{not json", "not valid JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
         (b"[1, 2, 3]", "not a Jupyter notebook"),
         (b'{"hello": "world"}', "not a Jupyter notebook"),
         (

@@ -6,6 +6,7 @@ import pytest
 import torch
 from torch import nn
 
+from cnngrader.inspect import follow_model
 from cnngrader.rebuild import ReproductionCheck, rebuild
 from cnngrader.testing import StudentError
 
@@ -42,7 +43,10 @@ def checked(carry, student):
         calls.append(tuple(i.shape for i in inputs))
         student.eval()
         with torch.no_grad():
-            return student(*inputs)
+            try:
+                return student(*inputs)
+            except RuntimeError as exc:  # as the child's failure reaches the trusted side
+                raise StudentError(f"forward raised RuntimeError: {exc}") from None
 
     description = carry(student)
     model = rebuild(description)
@@ -90,3 +94,65 @@ def test_an_input_the_model_cannot_take_is_explained(carry):
     with pytest.raises(StudentError, match=r"cannot run on an input of shape \(2, 5\)"):
         model(torch.randn(2, 5))
     assert calls == []
+
+
+# --- steps are judged only once they are confirmed to be the student's --------------------------
+
+
+class ZerosUnlessTraced(nn.Module):
+    """The lecture's layers while traced; zeros when it really runs."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 2, 3, padding=1)
+        self.fc = nn.Linear(2 * 4 * 4, 3)
+
+    def forward(self, x):
+        if isinstance(x, torch.fx.Proxy):
+            return self.fc(self.conv(x).relu().flatten(1))
+        return torch.zeros(x.shape[0], 3)
+
+
+class WrongInFeatures(ZerosUnlessTraced):
+    """Fails at fc on any 4x4 input, traced or not (a common honest mistake)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(10, 3)
+
+    def forward(self, x):
+        return self.fc(self.conv(x).relu().flatten(1))
+
+
+class FailsOnlyWhenTraced(WrongInFeatures):
+    def forward(self, x):
+        if isinstance(x, torch.fx.Proxy):
+            return super().forward(x)
+        return torch.zeros(x.shape[0], 3)
+
+
+def test_following_a_model_that_computes_otherwise_when_traced_is_refused(carry):
+    model, calls = checked(carry, ZerosUnlessTraced())
+    with pytest.raises(StudentError, match=r"does not reproduce ZerosUnlessTraced\.forward"):
+        follow_model(model, (1, 4, 4))
+    assert calls, "the student's forward was asked"
+
+
+def test_a_model_failing_at_a_step_is_still_followed_when_the_student_fails_alike(carry):
+    model, calls = checked(carry, WrongInFeatures())
+    followed = follow_model(model, (1, 4, 4))
+    assert followed.error is not None and "fc" in followed.error
+    assert [s.op for s in followed.steps][:2] == ["conv", "relu"]
+    follow_model(model, (1, 4, 4))
+    assert len(calls) == 1, "a confirmed failure is remembered per input shape"
+
+
+def test_a_model_that_fails_only_when_rebuilt_is_refused(carry):
+    model, _ = checked(carry, FailsOnlyWhenTraced())
+    message = r"fails on an input of shape .* but FailsOnlyWhenTraced\.forward does"
+    with pytest.raises(StudentError, match=message):
+        follow_model(model, (1, 4, 4))
+
+
+def test_reference_models_without_a_check_are_followed_as_they_are():
+    assert follow_model(ZerosUnlessTraced(), (1, 4, 4)).error is None

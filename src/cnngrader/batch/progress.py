@@ -6,6 +6,8 @@ import sys
 import time
 from typing import TextIO
 
+from cnngrader.report.terminal import terminal_safe
+
 PLAIN_EVERY = 5.0  # seconds between plain progress lines
 
 
@@ -44,6 +46,7 @@ class Progress:
 
     def note(self, text: str) -> None:
         """A line that must not be lost in the bar (a worker died, a retry)."""
+        text = terminal_safe(text)
         if not self.echo:
             return
         if self._bar is not None:

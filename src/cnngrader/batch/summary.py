@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from cnngrader import contract
 from cnngrader.batch.state import Record, Status
 from cnngrader.batch.sync import SyncReport
+from cnngrader.report.terminal import terminal_safe
 from cnngrader.report.text import fmt
 from cnngrader.results import Outcome
 
@@ -99,7 +100,7 @@ def render_summary(report: BatchReport, *, ascii_only: bool = False) -> str:
     lines += moved_lines(report.moved)
     lines += workers_lines(report)
     lines += gradebook_lines(report.gradebook)
-    return "\n".join(lines)
+    return terminal_safe("\n".join(lines))
 
 
 def headline(report: BatchReport) -> str:

@@ -4,8 +4,9 @@ Refused with EPERM: sockets other than AF_UNIX and any new connection (so no net
 host daemon reached through a UNIX socket); new processes (``clone`` without CLONE_THREAD,
 fork, vfork, exec) while threads keep working; signals and pidfds aimed at another process;
 tracing and cross-process memory access; mounts and namespaces; bpf, perf, keyrings,
-userfaultfd and io_uring. ``clone3`` answers ENOSYS so that glibc falls back to ``clone``,
-whose flags a filter can inspect.
+userfaultfd and io_uring; SysV IPC and POSIX message queues, which outlive a child inside its
+sandbox's IPC namespace (a channel from one submission to the next; files are wiped instead).
+``clone3`` answers ENOSYS so that glibc falls back to ``clone``, whose flags a filter can inspect.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ ALWAYS_DENIED = (
     "connect", "bind", "listen", "accept", "accept4", "sendmsg", "sendmmsg",
     "open_by_handle_at", "name_to_handle_at", "kexec_load", "kexec_file_load",
     "init_module", "finit_module", "delete_module", "reboot", "swapon", "swapoff", "acct",
+    "shmget", "shmat", "shmctl", "msgget", "msgsnd", "msgrcv", "msgctl",
+    "semget", "semop", "semtimedop", "semctl",
+    "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive", "mq_notify", "mq_getsetattr",
 )
 # Calls allowed only when their first argument is the child's own pid (or thread-group id).
 ESSENTIAL = frozenset({"socket", "socketpair", "clone", "clone3", "fork", "vfork", "execve", "kill",

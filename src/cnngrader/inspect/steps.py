@@ -14,6 +14,7 @@ from typing import Any
 import torch
 
 from cnngrader.inspect import canon, spellings, trace, words
+from cnngrader.rebuild.verify import confirm
 from cnngrader.testing import StudentError
 
 __all__ = ["KINDS", "Followed", "Step", "follow_model", "format_shape", "model_steps", "total_parameters"]
@@ -104,6 +105,8 @@ def follow_model(model: torch.nn.Module, input_shape: tuple[int, ...]) -> Follow
         model.eval()
         with torch.no_grad():
             values, error = trace.run(traced, example)
+            # A rebuilt model confirms here that these steps are what the student's forward computes.
+            confirm(model, example, runs=error is None)
     finally:
         model.train(was_training)
     env = canon.Env(values, traced)

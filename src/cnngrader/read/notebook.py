@@ -82,6 +82,8 @@ def parse_notebook(text: str, *, name: str) -> NotebookNode:
             f"{name} is not a notebook: it is not valid JSON "
             f"(line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
+    except RecursionError:
+        raise NotebookError(f"{name} is not a notebook: its JSON is nested too deeply to read") from None
     if not isinstance(raw, dict) or ("cells" not in raw and "worksheets" not in raw):
         raise NotebookError(f"{name} is JSON but not a Jupyter notebook (it has no 'cells')")
     major = raw.get("nbformat")

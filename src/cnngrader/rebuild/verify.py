@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import secrets
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -19,11 +20,14 @@ from torch import nn
 from torch.utils.hooks import RemovableHandle
 
 from cnngrader.rebuild.shapes import MetaInterpreter
-from cnngrader.testing import StudentError
+from cnngrader.testing import StudentError, StudentProblem
 
 Reference = Callable[..., Any]
 Signature = tuple[tuple[tuple[int, ...], torch.dtype], ...]
 MAX_ELEMENTS = 2**27  # 512 MiB of float32 in any one intermediate
+_TRACED_HINT = ("Does forward behave differently when traced (checks on the input's type, Python-side "
+                "state, or randomness in eval mode)?")
+_CHECKS: weakref.WeakKeyDictionary[nn.Module, ReproductionCheck] = weakref.WeakKeyDictionary()
 
 
 class ReproductionCheck:
@@ -38,10 +42,36 @@ class ReproductionCheck:
         self._max_elements = max_elements
         self._meta: nn.Module | None = None
         self._verified: set[Signature] = set()
+        self._fail_alike: set[Signature] = set()
         self._generator = torch.Generator().manual_seed(secrets.randbits(62))
 
     def attach(self, module: nn.Module) -> RemovableHandle:
+        _CHECKS[module] = self
         return module.register_forward_pre_hook(self._hook)
+
+    def confirm(self, signature: Signature, *, runs: bool) -> None:
+        """Before a model's steps are judged: they must be the student's forward's own.
+
+        A rebuilt model that ``runs`` on ``signature`` must reproduce the student's outputs
+        (:meth:`check`); one that fails on it is judged up to the failing step, so the
+        student's forward must fail on such an input too.
+        """
+        if runs:
+            self.check(signature)
+            return
+        if signature in self._fail_alike:
+            return
+        inputs = [_random(shape, dtype, self._generator) for shape, dtype in signature]
+        try:
+            self._reference(*inputs)
+        except StudentProblem:
+            self._fail_alike.add(signature)
+            return
+        shapes = ", ".join(_shape(shape) for shape, _ in signature)
+        raise StudentError(
+            f"the grader rebuilt {self._name} from its layers and operations; the rebuilt model fails "
+            f"on an input of shape {shapes} but {self._name}.forward does not. {_TRACED_HINT}"
+        )
 
     def check(self, signature: Signature) -> None:
         """Raise StudentError unless the rebuilt model reproduces the student's on this signature."""
@@ -58,8 +88,7 @@ class ReproductionCheck:
             raise StudentError(
                 f"the grader rebuilt {self._name} from its layers and operations, but the rebuilt "
                 f"model does not reproduce {self._name}.forward on a random input of shape {shapes}: "
-                f"{problem}. Does forward behave differently when traced (checks on the input's "
-                "type, Python-side state, or randomness in eval mode)?"
+                f"{problem}. {_TRACED_HINT}"
             )
         self._verified.add(signature)
 
@@ -82,6 +111,17 @@ class ReproductionCheck:
             shapes = ", ".join(_shape(shape) for shape, _ in signature)
             raise StudentError(f"{self._name} cannot run on an input of shape {shapes}: "
                                f"{type(exc).__name__}: {_first_line(exc)}") from None
+
+
+def confirm(module: nn.Module, example: torch.Tensor, *, runs: bool) -> None:
+    """:meth:`ReproductionCheck.confirm` for a rebuilt ``module`` on ``example``'s signature.
+
+    A module without a check (a reference model, or a student's live module in the in-kernel
+    path) has nothing to confirm.
+    """
+    check = _CHECKS.get(module)
+    if check is not None:
+        check.confirm(((tuple(example.shape), example.dtype),), runs=runs)
 
 
 def warm_up() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from cnngrader.report.terminal import terminal_safe
 from cnngrader.results import Outcome, QuestionResult, Result
 
 MARK = {
@@ -30,7 +31,7 @@ def render_result(result: Result, *, verbose: bool = False) -> str:
     if result.errors:
         lines += ["", "problems in the notebook:"]
         lines += [f"  - {e}" for e in result.errors]
-    return "\n".join(lines)
+    return terminal_safe("\n".join(lines))
 
 
 def question_row(question: QuestionResult, width: int) -> str:
