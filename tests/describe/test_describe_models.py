@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from cnngrader.describe import DescribeError, describe_model
+from cnngrader.describe import describe_model
 
 
 class Spellings(nn.Module):
@@ -54,10 +53,33 @@ def test_tensors_and_flags_are_listed():
     assert description["constants"] == {"_tensor_constant0": {"shape": [], "dtype": "float32"}}
 
 
-def test_values_that_are_not_data_are_refused():
+def test_values_that_are_not_data_leave_only_the_tensors():
     class NumpyShape(nn.Module):
-        def forward(self, x):
-            return x.view(np.int64(2), -1)
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(3, 2)
 
-    with pytest.raises(DescribeError, match="int64"):
-        describe_model(NumpyShape())
+        def forward(self, x):
+            return self.fc(x).view(np.int64(2), -1)
+
+    description, tensors = describe_model(NumpyShape())
+    assert "int64" in description["untraceable"]
+    assert description["nodes"] == [] and description["layers"] == {}
+    assert sorted(tensors) == ["fc.bias", "fc.weight"]
+
+
+def test_a_forward_fx_cannot_follow_still_describes_its_parameters():
+    class ZerosOfBatch(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(1, 3, 3)
+
+        def forward(self, x):
+            return torch.zeros(x.shape[0], 1)
+
+    description, tensors = describe_model(ZerosOfBatch())
+    assert description["untraceable"].startswith("TypeError")
+    assert {n: s["shape"] for n, s in description["parameters"].items()} == {
+        "conv.weight": [3, 1, 3, 3], "conv.bias": [3]}
+    assert set(tensors) == {"conv.weight", "conv.bias"}
+

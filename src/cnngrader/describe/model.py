@@ -13,18 +13,21 @@ from cnngrader.describe.layers import layer_record
 from cnngrader.describe.tracer import trace
 
 FORMAT = 1
+MAX_WHY = 300
 
 
 def describe_model(model: nn.Module) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
     """The description (see ``cnngrader.rebuild.description``) and the weights it refers to."""
+    parameters = dict(model.named_parameters())
+    buffers = dict(model.named_buffers())
     try:
         graph = trace(model)
     except NotImplementedError as exc:
         if not _raised_by_fx(exc):
             raise  # the student's own stub: not attempted
-        raise DescribeError(f"the grader cannot follow forward: {exc}") from None
-    parameters = dict(model.named_parameters())
-    buffers = dict(model.named_buffers())
+        return _untraceable(model, f"NotImplementedError: {_first_line(exc)}", parameters, buffers)
+    except Exception as exc:  # fx cannot follow this forward: its parameters still count
+        return _untraceable(model, f"{type(exc).__name__}: {_first_line(exc)}", parameters, buffers)
     constants = _constants(model, graph, parameters.keys() | buffers.keys())
     layers = {
         str(node.target): layer_record(model.get_submodule(str(node.target)))
@@ -43,6 +46,29 @@ def describe_model(model: nn.Module) -> tuple[dict[str, Any], dict[str, torch.Te
     }
     tensors = {name: t for group in (parameters, buffers, constants) for name, t in group.items()}
     return description, tensors
+
+
+def _untraceable(
+    model: nn.Module, why: str, parameters: dict[str, torch.Tensor], buffers: dict[str, torch.Tensor]
+) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
+    """Only the tensors, and why forward could not be followed (the trusted side says it when run)."""
+    description = {
+        "format": FORMAT,
+        "class_name": type(model).__name__,
+        "training": model.training,
+        "untraceable": why[:MAX_WHY],
+        "nodes": [],
+        "layers": {},
+        "parameters": {n: _spec(t, requires_grad=t.requires_grad) for n, t in parameters.items()},
+        "buffers": {n: _spec(t) for n, t in buffers.items()},
+        "constants": {},
+    }
+    return description, {**parameters, **buffers}
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else ""
 
 
 def _constants(model: nn.Module, graph: torch.fx.Graph, known: Any) -> dict[str, torch.Tensor]:

@@ -18,7 +18,7 @@ import torch
 import torch.fx as fx
 
 from cnngrader.rebuild.shapes import MetaInterpreter
-from cnngrader.testing import NotAttempted, StudentError
+from cnngrader.testing import NotAttempted, StudentError, StudentProblem
 
 _CONTAINERS = (torch.nn.Sequential, torch.nn.ModuleList, torch.nn.ModuleDict)
 _LEN = builtins.len
@@ -56,6 +56,8 @@ def trace(model: torch.nn.Module) -> fx.GraphModule:
     try:
         with _len_traceable(root):
             graph = tracer.trace(root)
+    except StudentProblem:
+        raise  # already in the student's words (a model the grader could not follow)
     except NotImplementedError as exc:
         if _raised_by_torch(exc):
             raise StudentError(f"could not follow {name}.forward step by step: {_first_line(exc)}") from None

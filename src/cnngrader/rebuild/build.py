@@ -19,8 +19,30 @@ from cnngrader.rebuild.whitelist import LAYERS
 from cnngrader.testing import StudentError
 
 
-def rebuild(description: ModelDescription) -> torch.fx.GraphModule:
-    """A fresh module computing what the description says, with the description's weights."""
+class Untraceable(nn.Module):
+    """A model whose forward the child could not follow: its parameters, and a forward that says why.
+
+    Parameter counts and flags still grade; anything that runs the model gets the reason.
+    """
+
+    def __init__(self, class_name: str, why: str) -> None:
+        super().__init__()
+        self._class_name, self._why = class_name, why
+
+    def forward(self, *args: object, **kwargs: object) -> torch.Tensor:
+        raise StudentError(
+            f"the grader could not follow {self._class_name}.forward ({self._why}); write forward as a "
+            "plain sequence of layers and tensor operations, without if/for on tensor values"
+        )
+
+
+def rebuild(description: ModelDescription) -> nn.Module:
+    """A fresh module computing what the description says, with the description's weights.
+
+    A ``torch.fx.GraphModule``, or an :class:`Untraceable` if the description has no graph.
+    """
+    if description.untraceable is not None:
+        return _untraceable(description)
     root = nn.Module()
     for layer in description.layers:
         _install(root, layer.path, build_layer(layer, description.weights))
@@ -40,6 +62,14 @@ def rebuild(description: ModelDescription) -> torch.fx.GraphModule:
     # torch._dynamo (seconds) on the first error. Each GraphModule has a class of its own, so
     # this gives just this module the plain nn.Module call, which raises the same exception.
     type(module).__call__ = nn.Module.__call__  # type: ignore[method-assign]
+    return module
+
+
+def _untraceable(description: ModelDescription) -> Untraceable:
+    module = Untraceable(description.class_name, description.untraceable or "")
+    for spec in description.weights_specs():
+        _install_tensor(module, spec, description)
+    _set_flags(module, description)
     return module
 
 

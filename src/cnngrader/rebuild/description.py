@@ -23,6 +23,7 @@ MAX_NODES = 5000
 MAX_LAYERS = 2000
 MAX_TENSORS = 5000
 MAX_NAME_CHARS = 200
+MAX_WHY = 300
 MAX_DIMS = 8
 MAX_ARG_DEPTH = 8
 MAX_ARG_ITEMS = 2000
@@ -109,6 +110,7 @@ class ModelDescription:
     buffers: tuple[TensorSpec, ...]
     constants: tuple[TensorSpec, ...]
     weights: Mapping[str, torch.Tensor] = field(compare=False, repr=False)
+    untraceable: str | None = None  # why the child could not follow forward (then no nodes)
 
     @property
     def parameter_count(self) -> int:
@@ -128,9 +130,15 @@ class ModelDescription:
         constants = _tensor_specs(data.get("constants"), "constant")
         specs = (*parameters, *buffers, *constants)
         _check_weights(specs, weights)
-        nodes = _nodes(data.get("nodes"))
-        layers = _layers(data.get("layers"))
-        _check_references(nodes, layers, specs)
+        untraceable = _untraceable(data)
+        if untraceable is not None:
+            _expect(data.get("nodes") == [] and data.get("layers") == {} and not constants,
+                    "a description without a graph has only parameters and buffers")
+            nodes, layers = (), ()
+        else:
+            nodes = _nodes(data.get("nodes"))
+            layers = _layers(data.get("layers"))
+            _check_references(nodes, layers, specs)
         return cls(
             class_name=_identifier(data.get("class_name"), "class name"),
             training=_bool(data.get("training"), "training"),
@@ -140,10 +148,17 @@ class ModelDescription:
             buffers=buffers,
             constants=constants,
             weights=MappingProxyType(dict(weights)),
+            untraceable=untraceable,
         )
 
 
 # --- pieces ---------------------------------------------------------------------------------
+
+
+def _untraceable(data: Mapping[str, Any]) -> str | None:
+    why = data.get("untraceable")
+    _expect(why is None or (isinstance(why, str) and len(why) <= MAX_WHY), "malformed 'untraceable'")
+    return why
 
 
 def _expect(condition: bool, message: str) -> None:
