@@ -183,3 +183,36 @@ def test_a_reduce_bait_from_the_child_never_runs_here(run_cells, monkeypatch, tm
         run.call("forge")
     assert not marker.exists()
     assert pickle.loads is refuse
+
+
+# --- probes see a still notebook -------------------------------------------------------------
+
+
+FLIPPER = """
+import threading, time
+answer = 1
+def _flip():
+    global answer
+    while True:
+        answer = 3 - answer
+        time.sleep(0.001)
+worker = threading.Thread(target=_flip, daemon=True)
+worker.start()
+"""
+
+
+def test_a_notebook_that_leaves_a_thread_running_is_not_probed(run_cells):
+    run = run_cells(FLIPPER)
+    with pytest.raises(ProbeError) as caught:
+        run.value("answer")
+    assert caught.value.kind is ProbeFailure.UNSUPPORTED
+    assert "still runs 1 other thread" in caught.value.message
+
+
+def test_threads_that_finished_before_the_last_cell_are_fine(run_cells):
+    run = run_cells(
+        "import threading\nresults = []\nworkers = [threading.Thread(target=results.append, args=(i,)) "
+        "for i in range(3)]\nfor w in workers: w.start()",
+        "for w in workers: w.join()\nfrom tqdm import tqdm\ntotal = sum(tqdm(results))",
+    )
+    assert run.value("total") == 3

@@ -13,6 +13,7 @@ from cnngrader.confine.channel import Channel
 from cnngrader.confine.control import ControlError
 from cnngrader.confine.launcher import ZygoteProcess
 from cnngrader.confine.limits import Limits
+from cnngrader.confine.threads import find_descendant, thread_count
 from cnngrader.confine.wire import Frame
 
 HELLO_SECONDS = 30.0
@@ -32,6 +33,7 @@ class ChildProcess:
         self.alive = True
         self.status: int | None = None
         self.startup_seconds = 0.0
+        self._host_pid: int | None = None
 
     @classmethod
     def spawn(cls, zygote: ZygoteProcess, limits: Limits, *, seccomp: bool,
@@ -62,6 +64,12 @@ class ChildProcess:
 
     def recv(self, deadline: float) -> Frame:
         return self.channel.recv(deadline)
+
+    def threads(self) -> int | None:
+        """The child's thread count as the kernel reports it; None where /proc cannot tell."""
+        if self._host_pid is None:
+            self._host_pid = find_descendant(self.zygote.process.pid, self.pid)
+        return thread_count(self._host_pid) if self._host_pid is not None else None
 
     def kill(self) -> None:
         """Kill the child's process group (idempotent) and remember how it ended."""

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from cnngrader.rebuild.description import ModelDescription
 
 MAX_MESSAGE_CHARS = 500
+SETTLE_SECONDS = 0.3
 
 
 class Run:
@@ -123,6 +124,7 @@ class Run:
             raise TypeError(f"cannot send these arguments to the notebook: {exc}") from None
         with self._lock:
             child = self._live_child()
+            _require_still(child)
             if handle is not None:  # checked after a lost child was replaced
                 request.header["handle"] = self._number(handle)
             self._next_id += 1
@@ -188,6 +190,20 @@ class Run:
         if handle.generation != self.generation:
             raise ProbeError(ProbeFailure.STALE, "the model was made by a process that was since replaced")
         return handle.number
+
+
+def _require_still(child: ChildProcess) -> None:
+    """Refuse to probe a notebook whose other threads could change it between two probes."""
+    threads, patience = child.threads(), time.monotonic() + SETTLE_SECONDS
+    while threads is not None and threads > 1 and time.monotonic() < patience:
+        time.sleep(0.01)  # a joined thread's OS thread may still be exiting
+        threads = child.threads()
+    if threads is not None and threads > 1:
+        others = threads - 1
+        raise ProbeError(ProbeFailure.UNSUPPORTED, (
+            f"the notebook still runs {others} other thread{'s' if others > 1 else ''} after its cells "
+            "(started in a cell, or by torch.set_num_threads); the grader only asks a notebook that "
+            "has stopped: let every thread finish (join it) before the last cell ends"))
 
 
 def _text(value: Any) -> str:

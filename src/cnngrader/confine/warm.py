@@ -33,6 +33,11 @@ def warm_up() -> None:
 
     with contextlib.suppress(ImportError):
         import torchsummary  # noqa: F401
+    with contextlib.suppress(ImportError):
+        import tqdm
+
+        # tqdm's monitor thread would outlive the cells, and probes refuse a notebook with threads.
+        tqdm.tqdm.monitor_interval = 0
     torch.set_num_threads(1)  # two workers share two cores
     # plt.show() under Agg warns on stderr, which nbgrader would count against a cell.
     warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")
