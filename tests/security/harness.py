@@ -51,10 +51,21 @@ def marker(code: str) -> str:
 # --- the course under attack --------------------------------------------------------------------
 
 
+# The suite's course stops runaway cells sooner than the shipped one (the limits are the course's
+# to set), so that the attacks that can only end in a timeout cost seconds, not minutes.
+SUITE_LIMITS = """
+c.Execute.timeout = 8
+c.Cnngrader.notebook_seconds = 30
+c.Cnngrader.probe_seconds = 8
+"""
+
+
 def copy_course(dst: Path) -> Path:
     """An instructor's course folder: config, sources, releases, hidden tests, and the solutions."""
     dst.mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO / "nbgrader_config.py", dst / "nbgrader_config.py")
+    with (dst / "nbgrader_config.py").open("a") as config:
+        config.write(SUITE_LIMITS)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
     for folder in ("source", "release", "autograder", "solutions"):
         shutil.copytree(REPO / folder, dst / folder, ignore=ignore)

@@ -18,6 +18,7 @@ import torch
 
 from cnngrader import contract
 from cnngrader.confine import CellReport, IsolationLevel, Limits, Sandbox
+from cnngrader.course.limits import course_limits
 from cnngrader.errors import NotebookError
 from cnngrader.judge.paths import course_folder
 from cnngrader.judge.remote import RemoteSubmission
@@ -57,7 +58,7 @@ class Judge:
         # Hidden tests push tiny tensors: one thread avoids oversubscribing the cores that the
         # other workers and the sandboxed children share.
         torch.set_num_threads(1)
-        self.limits = limits or Limits()
+        self.limits = limits or course_limits(self.course_root)
         minimum = IsolationLevel(minimum_isolation) if minimum_isolation else IsolationLevel.RLIMITS
         self._suites: dict[str, HiddenSuite] = {}
         self._suite_lock = threading.Lock()
