@@ -216,3 +216,16 @@ def test_threads_that_finished_before_the_last_cell_are_fine(run_cells):
         "for w in workers: w.join()\nfrom tqdm import tqdm\ntotal = sum(tqdm(results))",
     )
     assert run.value("total") == 3
+
+
+def test_torch_set_num_threads_in_a_cell_leaves_no_pool_behind(run_cells):
+    run = run_cells("import torch\ntorch.set_num_threads(4)\n"
+                    "total = float(torch.ones(300, 300).matmul(torch.ones(300, 300)).sum())")
+    assert run.value("total") == 300.0**3
+
+
+def test_a_thread_pool_forced_past_the_grader_is_refused(run_cells):
+    run = run_cells("import torch\ntorch._C.set_num_threads(2)\n"
+                    "total = float(torch.ones(300, 300).matmul(torch.ones(300, 300)).sum())")
+    with pytest.raises(ProbeError, match="still runs 1 other thread"):
+        run.value("total")

@@ -202,8 +202,8 @@ def _require_still(child: ChildProcess) -> None:
         others = threads - 1
         raise ProbeError(ProbeFailure.UNSUPPORTED, (
             f"the notebook still runs {others} other thread{'s' if others > 1 else ''} after its cells "
-            "(started in a cell, or by torch.set_num_threads); the grader only asks a notebook that "
-            "has stopped: let every thread finish (join it) before the last cell ends"))
+            "(started in a cell); the grader only asks a notebook that has stopped: let every "
+            "thread finish (join it) before the last cell ends"))
 
 
 def _text(value: Any) -> str:

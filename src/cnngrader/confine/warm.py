@@ -16,6 +16,12 @@ def prepare_matplotlib(mplconfigdir: str, fonts: str) -> None:
                 shutil.copyfile(entry.path, os.path.join(mplconfigdir, entry.name))
 
 
+def _keep_one_thread(num: int) -> None:
+    """Stands in for ``torch.set_num_threads`` in children: accepted, and one thread it stays."""
+    if not isinstance(num, int) or num < 1:
+        raise ValueError("set_num_threads expects a positive integer")
+
+
 def warm_up() -> None:
     """Import what notebooks use and run the paths every child takes, once, before any fork."""
     import warnings
@@ -39,6 +45,9 @@ def warm_up() -> None:
         # tqdm's monitor thread would outlive the cells, and probes refuse a notebook with threads.
         tqdm.tqdm.monitor_interval = 0
     torch.set_num_threads(1)  # two workers share two cores
+    # ...and children keep to one: a pool of threads left behind would make probes refuse the
+    # notebook (they only ask a still one), so a cell's torch.set_num_threads(4) is let be a no-op.
+    torch.set_num_threads = _keep_one_thread
     # plt.show() under Agg warns on stderr, which nbgrader would count against a cell.
     warnings.filterwarnings("ignore", message=".*non-interactive.*cannot be shown")
     warnings.filterwarnings("ignore", message=".*is non-interactive, and thus cannot be shown")
