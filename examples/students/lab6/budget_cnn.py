@@ -120,6 +120,28 @@ VARIANTS = (
     ),
     right(
         Q,
+        "functional_dropout_default_training",
+        """
+        import torch.nn.functional as F
+        from torch import nn
+
+
+        class BudgetCNN(nn.Module):
+            def __init__(self, num_classes=10):
+                super().__init__()
+                self.conv1 = nn.Conv2d(3, 16, 3, padding=1)
+                self.conv2 = nn.Conv2d(16, 32, 3, padding=1)
+                self.fc = nn.Linear(32 * 8 * 8, num_classes)
+
+            def forward(self, x):
+                x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+                x = F.max_pool2d(F.relu(self.conv2(x)), 4)
+                return self.fc(F.dropout(x.flatten(1), 0.3))
+    """,
+        note="F.dropout's training defaults to True; the grader reads it as a Dropout layer, off in eval",
+    ),
+    right(
+        Q,
         "just_under_budget",
         """
         from torch import nn

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import torch
@@ -18,6 +19,33 @@ class ProbeFailed(Exception):
     def __init__(self, kind: str, message: str, type_name: str = "") -> None:
         super().__init__(message)
         self.kind, self.message, self.type_name = kind, message, type_name
+
+
+@contextlib.contextmanager
+def functional_dropout_off() -> Iterator[None]:
+    """Functional dropout as the trusted side rebuilds it: a dropout layer, so off in eval mode.
+
+    ``F.dropout(x, 0.3)`` drops even in eval mode (its ``training`` defaults to True); the
+    rebuilt model turns it off there. The student's forward is asked under the same reading, so
+    that the two agree, as they do for ``nn.Dropout``.
+    """
+    F = torch.nn.functional
+    originals = [(F, name, getattr(F, name)) for name in ("dropout", "dropout1d", "dropout2d")]
+    originals.append((torch, "dropout", torch.dropout))
+    try:
+        for owner, name, original in originals:
+            setattr(owner, name, _never_dropping(original, functional=owner is F))
+        yield
+    finally:
+        for owner, name, original in originals:
+            setattr(owner, name, original)
+
+
+def _never_dropping(original: Callable[..., Any], *, functional: bool) -> Callable[..., Any]:
+    def call(input: Any, *args: Any, **kwargs: Any) -> Any:
+        return original(input, training=False) if functional else original(input, 0.0, False)
+
+    return call
 
 
 class Handlers:
@@ -91,7 +119,7 @@ class Handlers:
         was_training = model.training
         model.eval()
         try:
-            with torch.no_grad():
+            with torch.no_grad(), functional_dropout_off():
                 output = model(*inputs)
         finally:
             model.train(was_training)
