@@ -16,9 +16,9 @@ def prepare_matplotlib(mplconfigdir: str, fonts: str) -> None:
                 shutil.copyfile(entry.path, os.path.join(mplconfigdir, entry.name))
 
 
-def _keep_one_thread(num: int) -> None:
+def _keep_one_thread(nthreads: int) -> None:
     """Stands in for ``torch.set_num_threads`` in children: accepted, and one thread it stays."""
-    if not isinstance(num, int) or num < 1:
+    if not isinstance(nthreads, int) or nthreads < 1:
         raise ValueError("set_num_threads expects a positive integer")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any
 
 import torch
@@ -49,7 +50,7 @@ def describe_model(model: nn.Module) -> tuple[dict[str, Any], dict[str, torch.Te
 
 
 def _untraceable(
-    model: nn.Module, why: str, parameters: dict[str, torch.Tensor], buffers: dict[str, torch.Tensor]
+    model: nn.Module, why: str, parameters: Mapping[str, torch.Tensor], buffers: Mapping[str, torch.Tensor]
 ) -> tuple[dict[str, Any], dict[str, torch.Tensor]]:
     """Only the tensors, and why forward could not be followed (the trusted side says it when run)."""
     description = {

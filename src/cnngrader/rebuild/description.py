@@ -131,6 +131,8 @@ class ModelDescription:
         specs = (*parameters, *buffers, *constants)
         _check_weights(specs, weights)
         untraceable = _untraceable(data)
+        nodes: tuple[NodeSpec, ...]
+        layers: tuple[LayerSpec, ...]
         if untraceable is not None:
             _expect(data.get("nodes") == [] and data.get("layers") == {} and not constants,
                     "a description without a graph has only parameters and buffers")
