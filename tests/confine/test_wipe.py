@@ -46,3 +46,16 @@ def test_trees_deeper_than_a_path_can_name(tmp_path):
     assert os.listdir(root) == []
     assert os.getcwd() != str(root)
     root.rmdir()
+
+
+def test_kept_folders_and_the_way_to_them_stay(tmp_path):
+    root = tmp_path / "tmp"
+    kept = root / "checkout" / "src" / "cnngrader"
+    kept.mkdir(parents=True)
+    (kept / "module.py").write_text("x = 1")
+    (root / "checkout" / "stray.txt").write_text("x")
+    (root / "checkout" / "src" / "other").mkdir()
+    (root / "junk").mkdir()
+    wipe_folder(str(root), keep=[str(kept)])
+    assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == [
+        "checkout", "checkout/src", "checkout/src/cnngrader", "checkout/src/cnngrader/module.py"]

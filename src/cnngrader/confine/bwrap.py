@@ -84,12 +84,13 @@ def readable_paths() -> list[str]:
 def bwrap_argv(bwrap: str, *, fonts: Path, tmpfs_bytes: int, env: Mapping[str, str]) -> list[str]:
     """The full ``bwrap ... --`` prefix; the zygote's own command follows it."""
     args = [bwrap, *namespace_options(), *system_binds()]
-    for path in python_paths():
-        args += ["--ro-bind", path, path]
-    args += ["--ro-bind", str(fonts), FONTS]
     args += ["--proc", "/proc", "--dev", "/dev"]
     for path in (SHM, TMP, SCRATCH):
         args += ["--size", str(tmpfs_bytes), "--tmpfs", path]
+    # After the tmpfs mounts, so that a checkout or a virtualenv under /tmp is not hidden by them.
+    for path in python_paths():
+        args += ["--ro-bind", path, path]
+    args += ["--ro-bind", str(fonts), FONTS]
     args += ["--remount-ro", "/dev", "--remount-ro", "/", "--clearenv"]
     for key, value in env.items():
         args += ["--setenv", key, value]

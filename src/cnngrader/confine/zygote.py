@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from cnngrader.confine.bwrap import python_paths
 from cnngrader.confine.control import recv_message, send_message
 from cnngrader.confine.selftest import landlock_self_test, seccomp_self_test
 from cnngrader.confine.warm import prepare_matplotlib, warm_up
@@ -163,7 +164,7 @@ class Zygote:
 
     def wipe(self) -> None:
         for root in self.config.wipe:
-            wipe_folder(root)
+            wipe_folder(root, keep=python_paths())
         os.makedirs(self.config.mplconfigdir, exist_ok=True)
 
 
