@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from cnngrader.confine import CellStatus, IsolationLevel, Limits
+from cnngrader.confine.bwrap import python_paths
 from cnngrader.confine.limits import MiB
 
 pytestmark = pytest.mark.security
@@ -159,7 +160,10 @@ def test_nothing_planted_survives_to_the_next_child(run_cells, sandbox):
             "('.', os.environ['HOME'], tempfile.gettempdir())"
             " + (('/dev/shm',) if os.access('/dev/shm', os.W_OK) else ())}")
     found = run_cells(look).value("found")
-    assert all(entries == [] for entries in found.values()), found
+    # A checkout or virtualenv under /tmp is bound into the sandbox: the way to it is not planted.
+    leading = {f: sorted({Path(p).relative_to(f).parts[0] for p in python_paths()
+                          if f.startswith("/") and Path(p).is_relative_to(f)}) for f in found}
+    assert all(entries == leading[f] for f, entries in found.items()), found
 
 
 def test_a_memory_bomb_is_stopped_by_the_address_space_limit(run_cells):
