@@ -10,22 +10,23 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from cnngrader import __version__
+from cnngrader.course.course import Course
 from cnngrader.errors import CnngraderError
 
 LEVELS = ("rlimits", "seccomp", "bubblewrap")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from cnngrader.contract import assignment
     from cnngrader.judge.prestart import prestarted_sandbox
 
-    assignment(args.assignment)  # a usage error before any process starts
-    with prestarted_sandbox(course_root=args.course, minimum_isolation=args.require_isolation) as sandbox:
+    course = Course.open(args.course)
+    course.assignment(args.assignment)  # a usage or course error before any process starts
+    with prestarted_sandbox(course=course, minimum_isolation=args.require_isolation) as sandbox:
         from cnngrader.judge.check import check_notebook
         from cnngrader.report.text import render_result
 
         result = check_notebook(
-            path=args.notebook, assignment=args.assignment, course_root=args.course,
+            path=args.notebook, assignment=args.assignment, course=course,
             seed=args.seed, minimum_isolation=args.require_isolation, sandbox=sandbox,
         )  # fmt: skip
     if args.json:
@@ -39,7 +40,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from cnngrader.batch.grade import grade_assignment
 
     grade_assignment(
-        course_root=args.course, assignment=args.assignment, students=args.student or None,
+        course=Course.open(args.course), assignment=args.assignment, students=args.student or None,
         jobs=args.jobs, force=args.force, minimum_isolation=args.require_isolation,
     )  # fmt: skip
     return 0
@@ -48,7 +49,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 def cmd_release(args: argparse.Namespace) -> int:
     from cnngrader.course.release import release_assignment
 
-    report = release_assignment(course_root=args.course, assignment=args.assignment)
+    report = release_assignment(course=Course.open(args.course), assignment=args.assignment)
     print(report)
     return 0
 
@@ -56,7 +57,7 @@ def cmd_release(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from cnngrader.batch.export import export_grades
 
-    written = export_grades(course_root=args.course, assignment=args.assignment, to=args.to)
+    written = export_grades(course=Course.open(args.course), assignment=args.assignment, to=args.to)
     print(f"wrote {written}")
     return 0
 
@@ -68,7 +69,7 @@ def parser() -> argparse.ArgumentParser:
 
     check = _sub(subs, "check", cmd_check, "grade one notebook and print its result")
     check.add_argument("notebook", type=Path)
-    check.add_argument("--assignment", required=True, help="lab6 or quiz6")
+    check.add_argument("--assignment", required=True, help="the assignment id (a folder of source/)")
     check.add_argument("--json", action="store_true", help="print exactly one JSON document")
     check.add_argument("--seed", type=int, default=None, help="seed of the hidden inputs (default: fresh)")
     check.add_argument("--verbose", "-v", action="store_true", help="list passed tests too")
@@ -91,7 +92,8 @@ def parser() -> argparse.ArgumentParser:
 def _sub(subs: argparse._SubParsersAction, name: str, fn: Callable[[argparse.Namespace], int], help: str):  # type: ignore[type-arg]
     p = subs.add_parser(name, help=help, description=help)
     p.set_defaults(func=fn)
-    p.add_argument("--course", type=Path, default=Path.cwd(), help="the course folder (default: here)")
+    p.add_argument("--course", type=Path, default=None,
+                   help="the course folder (default: the one at or above the current folder)")  # fmt: skip
     if name in ("check", "grade"):
         p.add_argument("--require-isolation", choices=LEVELS, default=None,
                        help="refuse to grade below this isolation level")  # fmt: skip

@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from cnngrader.confine.shared.levels import IsolationLevel
+
 
 class Outcome(str, enum.Enum):
     """How one hidden test ended."""
@@ -97,7 +99,7 @@ class Result:
     notebook: str
     score: float
     max_score: float
-    isolation: str
+    isolation: IsolationLevel
     questions: tuple[QuestionResult, ...]
     errors: tuple[str, ...] = ()
     seed: int | None = None
@@ -115,7 +117,7 @@ class Result:
             "notebook": self.notebook,
             "score": self.score,
             "max_score": self.max_score,
-            "isolation": self.isolation,
+            "isolation": self.isolation.value,
             "seed": self.seed,
             "questions": [q.to_dict() for q in self.questions],
             "errors": list(self.errors),
@@ -131,7 +133,7 @@ class Result:
             notebook=str(data["notebook"]),
             score=float(data["score"]),
             max_score=float(data["max_score"]),
-            isolation=str(data["isolation"]),
+            isolation=IsolationLevel(data["isolation"]),
             questions=tuple(QuestionResult.from_dict(q) for q in data["questions"]),
             errors=tuple(str(e) for e in data.get("errors", [])),
             seed=data.get("seed"),

@@ -18,11 +18,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from cnngrader import contract
 from cnngrader.batch.atomic import write_atomic
-from cnngrader.batch.course import Course, open_course
 from cnngrader.batch.gradebook import GradebookView, StudentGrades, read_grades
 from cnngrader.batch.state import Record, load_record
+from cnngrader.course.course import Course
 from cnngrader.errors import UsageError
 from cnngrader.results import Outcome, TestResult
 
@@ -35,11 +34,10 @@ class Format(enum.Enum):
     GRADESCOPE = "gradescope"
 
 
-def export_grades(*, course_root: Path, assignment: str, to: Path) -> Path:
+def export_grades(*, course: Course, assignment: str, to: Path) -> Path:
     """Write the grades of ``assignment``; returns the file or folder written."""
-    contract.assignment(assignment)
+    course.assignment(assignment)
     kind, target = destination(Path(to))
-    course = open_course(course_root)
     view = read_grades(course, assignment)
     if kind is Format.CSV:
         write_atomic(target, grades_csv(view).encode())

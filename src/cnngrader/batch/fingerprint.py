@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import cnngrader
-from cnngrader.batch.untrusted import MAX_NOTEBOOK_BYTES, file_state, read_regular
+from cnngrader.course.course import Course
+from cnngrader.course.untrusted import MAX_NOTEBOOK_BYTES, file_state, read_regular
 
 SKIPPED_DIRS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
 
@@ -40,11 +41,12 @@ def notebook_digest(path: Path) -> str:
     return _sha(data) if data is not None else _sha(file_state(Path(path)).encode())
 
 
-def suite_digest(course_root: Path, assignment: str) -> SuiteDigest:
+def suite_digest(course: Course, assignment: str) -> SuiteDigest:
     """Every file under ``autograder/<assignment>/`` and the shared files directly in ``autograder/``."""
-    top = Path(course_root) / "autograder"
+    folder = course.tests_dir(assignment)
+    top = folder.parent
     files = [(p.name, p) for p in sorted(top.glob("*")) if p.is_file()]
-    files += [(str(p.relative_to(top)), p) for p in _walk(top / assignment)]
+    files += [(str(p.relative_to(top)), p) for p in _walk(folder)]
     return SuiteDigest(tuple((name, _sha(path.read_bytes())) for name, path in files))
 
 

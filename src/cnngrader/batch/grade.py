@@ -11,10 +11,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
-from cnngrader import contract
-from cnngrader.batch.course import Course, find_submissions, open_course
 from cnngrader.batch.fingerprint import SuiteDigest, content_key, engine_digest, suite_digest
 from cnngrader.batch.lock import run_lock
 from cnngrader.batch.outputs import write_outputs
@@ -27,6 +24,9 @@ from cnngrader.batch.state import Record, Status, failed_result, now, write_reco
 from cnngrader.batch.summary import BatchReport, ScoreChange, WorkerSummary, render_summary
 from cnngrader.batch.sync import GradebookSync, SyncReport
 from cnngrader.batch.worker import DEFAULT_JUDGE
+from cnngrader.confine.shared.levels import IsolationLevel
+from cnngrader.course.course import Course
+from cnngrader.course.submissions import find_submissions
 from cnngrader.errors import CnngraderError, UsageError
 
 TASK_TIMEOUT = 600.0  # seconds one submission may hold a worker; the judge's own limits are far lower
@@ -44,7 +44,7 @@ class GradebookNotUpdated(CnngraderError):
 
 def grade_assignment(
     *,
-    course_root: Path,
+    course: Course,
     assignment: str,
     students: Sequence[str] | None = None,
     jobs: int | None = None,
@@ -61,17 +61,16 @@ def grade_assignment(
     submission may hold a worker before the worker is killed and the submission retried.
     """
     started = time.monotonic()
-    contract.assignment(assignment)  # a usage error before anything is read
+    course.assignment(assignment)  # a usage or course error before anything is read
     size = _jobs(jobs)
-    course = open_course(course_root)
     names = (students,) if isinstance(students, str) else tuple(students or ())
     with run_lock(course, assignment):
         submissions = find_submissions(course, assignment, names or None)
-        suite, engine = suite_digest(course.root, assignment), engine_digest()
+        suite, engine = suite_digest(course, assignment), engine_digest()
         plan = make_plan(course, assignment, submissions, suite=suite, engine=engine, force=force)
         batch = _Batch(course, assignment, plan, suite, engine, echo=echo)
-        spec = WorkerSpec(course.root, assignment, course.state_dir / "logs", judge, minimum_isolation)
-        batch.run(lambda: Pool(spec, min(size, len(plan.todo)), task_timeout=task_timeout))
+        workers = WorkerSpec(course.folder, assignment, course.state_dir / "logs", judge, minimum_isolation)
+        batch.run(lambda: Pool(workers, min(size, len(plan.todo)), task_timeout=task_timeout))
     report = batch.report(seconds=time.monotonic() - started)
     if echo:
         print(render_summary(report, ascii_only=not _utf8(sys.stdout)), flush=True)
@@ -129,7 +128,7 @@ class _Batch:
         """Up-to-date records that the gradebook does not reflect (a run killed before it synced)."""
         if not self.plan.current:
             return []
-        snapshot = read_snapshot(self.course, self.assignment, _notebook_id(self.assignment))
+        snapshot = read_snapshot(self.course, self.assignment, self.course.assignment(self.assignment).notebook_id)
         return list(self.plan.current) if snapshot is None else snapshot.stale(self.plan.current)
 
     def _task(self, planned: Planned) -> Task:
@@ -164,16 +163,16 @@ class _Batch:
         assert planned.submission.problem is not None
         return self._error_record(planned, planned.submission.problem, Status.REFUSED, 0, "")
 
-    def _isolation(self) -> str:
-        """The workers' isolation level; "none" if no worker ran (nothing was run at all)."""
-        return next((s.isolation for s in self.stats if s.isolation), "none")
+    def _isolation(self) -> IsolationLevel:
+        """The workers' isolation level; NONE if no worker ran (nothing was run at all)."""
+        return next((s.isolation for s in self.stats if s.isolation), IsolationLevel.NONE)
 
     def _error_record(self, planned: Planned, why: str, status: Status, attempts: int, detail: str) -> Record:
         """A score of 0 and the reason, written as a worker writes a grade (outputs, then record)."""
         sub = planned.submission
         sha = submission_digest(sub)
         result = failed_result(
-            assignment=self.assignment,
+            spec=self.course.assignment(self.assignment),
             notebook=sub.notebook,
             why=why,
             isolation=self._isolation(),
@@ -200,7 +199,7 @@ class _Batch:
     def report(self, *, seconds: float) -> BatchReport:
         current = {r.student: r for r in self.plan.current} | self.finished
         return BatchReport(
-            assignment=self.assignment,
+            assignment=self.course.assignment(self.assignment),
             records=tuple(current[s] for s in sorted(current)),
             graded=tuple(sorted(self.finished)),
             unchanged=len(self.plan.current),
@@ -242,10 +241,6 @@ def _jobs(jobs: int | None) -> int:
     if jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {jobs}")
     return jobs
-
-
-def _notebook_id(assignment: str) -> str:
-    return contract.assignment(assignment).notebook.removesuffix(".ipynb")
 
 
 def _utf8(stream: object) -> bool:

@@ -20,9 +20,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from cnngrader import contract
-from cnngrader.batch.course import Course, notebook_name
 from cnngrader.batch.state import Record
+from cnngrader.course.course import Course
+from cnngrader.course.late import apply_penalty, late_penalties
 from cnngrader.errors import CnngraderError, CourseError
 
 if TYPE_CHECKING:
@@ -61,10 +61,6 @@ class GradebookView:
     cell_max: dict[str, float]
     max_score: float
     students: tuple[StudentGrades, ...]
-
-
-def notebook_id(assignment: str) -> str:
-    return notebook_name(assignment).removesuffix(".ipynb")
 
 
 @contextmanager
@@ -144,7 +140,7 @@ def ensure_assignment(gb: Gradebook, course: Course, assignment: str) -> tuple[s
     """
     from nbgrader.api import MissingEntry
 
-    name = notebook_id(assignment)
+    name = course.assignment(assignment).notebook_id
     try:
         notebook = gb.find_notebook(name, assignment)
     except MissingEntry:
@@ -154,7 +150,7 @@ def ensure_assignment(gb: Gradebook, course: Course, assignment: str) -> tuple[s
     return tuple(
         f"question {q.id!r} has no grade cell in the gradebook's {assignment}/{name}: "
         "its score is in the records and the feedback, not in the gradebook"
-        for q in contract.assignment(assignment).questions
+        for q in course.assignment(assignment).questions
         if q.id not in cells
     )
 
@@ -165,6 +161,7 @@ def create_from_source(gb: Gradebook, course: Course, assignment: str) -> None:
     from nbgrader.preprocessors import ClearOutput, ClearSolutions, ComputeChecksums, LockCells, SaveCells
 
     source = course.source_notebook(assignment)
+    notebook_id = course.assignment(assignment).notebook_id
     if not source.is_file():
         raise CourseError(
             f"assignment {assignment!r} is not in the gradebook and {source} does not exist to create it "
@@ -173,7 +170,7 @@ def create_from_source(gb: Gradebook, course: Course, assignment: str) -> None:
     gb.update_or_create_assignment(assignment)
     nb = nbformat.read(str(source), as_version=4)
     resources: dict[str, Any] = {
-        "nbgrader": {"notebook": notebook_id(assignment), "assignment": assignment, "db_url": course.db_url}
+        "nbgrader": {"notebook": notebook_id, "assignment": assignment, "db_url": course.db_url}
     }
     # The chain of generate_assignment up to SaveCells, so checksums match the released notebook.
     for preprocessor in (LockCells(), ClearSolutions(), ClearOutput(), ComputeChecksums(), SaveCells()):
@@ -183,9 +180,12 @@ def create_from_source(gb: Gradebook, course: Course, assignment: str) -> None:
 # -- writing grades -----------------------------------------------------------------------------
 
 
-def write_records(gb: Gradebook, assignment: str, records: Sequence[Record], known: set[str]) -> None:
+def write_records(
+    gb: Gradebook, course: Course, assignment: str, records: Sequence[Record], known: set[str]
+) -> None:
     """Bring the gradebook up to these records in one transaction (one commit: each costs an fsync,
     tens of ms here). ``known`` is the set of student ids the gradebook holds; it grows on success.
+    Late penalties are then set by the course's own plugin, as ``nbgrader autograde`` sets them.
 
     Submissions and grades are read in one query each per batch: after a commit every object is
     expired, and reading them one attribute at a time costs a query each.
@@ -193,7 +193,8 @@ def write_records(gb: Gradebook, assignment: str, records: Sequence[Record], kno
     from nbgrader.api import Student
 
     found = gb.find_assignment(assignment)
-    notebook = next(nb for nb in found.notebooks if nb.name == notebook_id(assignment))
+    notebook_id = course.assignment(assignment).notebook_id
+    notebook = next(nb for nb in found.notebooks if nb.name == notebook_id)
     by_student = {r.student: r for r in records}
     existing = _submissions(gb, found, list(by_student))
     added = [s for s in by_student if s not in known]
@@ -208,6 +209,10 @@ def write_records(gb: Gradebook, assignment: str, records: Sequence[Record], kno
     names = {cell.id: cell.name for cell in notebook.grade_cells}
     for grade, student in _grades(gb, found, notebook, list(by_student)):
         _set_score(grade, by_student[student].scores().get(names.get(grade.cell_id, "")))
+    gb.db.flush()  # the notebooks' scores, which penalties are computed from, are read by SQL
+    assigner = late_penalties(course.settings.raw)
+    for submitted, student in _notebooks(gb, found, notebook, list(by_student)):
+        apply_penalty(assigner, submitted.assignment, submitted)
     gb.db.commit()
     known.update(added)
 
@@ -236,6 +241,22 @@ def _grades(gb: Gradebook, assignment: Assignment, notebook: Notebook, students:
             SubmittedNotebook.notebook_id == notebook.id,
             SubmittedAssignment.student_id.in_(students),
         )
+    )
+
+
+def _notebooks(gb: Gradebook, assignment: Assignment, notebook: Notebook, students: list[str]) -> Iterator[Any]:
+    """(SubmittedNotebook, student id) of these students' submitted copies of ``notebook``."""
+    from nbgrader.api import SubmittedAssignment, SubmittedNotebook
+
+    return iter(
+        gb.db.query(SubmittedNotebook, SubmittedAssignment.student_id)
+        .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+        .filter(
+            SubmittedAssignment.assignment_id == assignment.id,
+            SubmittedNotebook.notebook_id == notebook.id,
+            SubmittedAssignment.student_id.in_(students),
+        )
+        .populate_existing()  # scores as the flush left them, not as first loaded
     )
 
 
@@ -296,7 +317,7 @@ def read_grades(course: Course, assignment: str) -> GradebookView:
         except MissingEntry:
             raise CourseError(f"assignment {assignment!r} is not in the gradebook {course.db_url}") from None
         cell_max = {c.name: float(c.max_score) for nb in found.notebooks for c in nb.grade_cells}
-        cells = _cell_order(assignment, set(cell_max))
+        cells = _cell_order(course, assignment, set(cell_max))
         students = tuple(
             _student_grades(gb, assignment, s.id) for s in sorted(gb.students, key=lambda s: s.id)
         )
@@ -317,7 +338,7 @@ def _student_grades(gb: Gradebook, assignment: str, student: str) -> StudentGrad
     )
 
 
-def _cell_order(assignment: str, cells: set[str]) -> tuple[str, ...]:
-    """The contract's question order first, then any other grade cells by name."""
-    known = [q.id for q in contract.assignment(assignment).questions if q.id in cells]
+def _cell_order(course: Course, assignment: str, cells: set[str]) -> tuple[str, ...]:
+    """The notebook's question order first, then any other grade cells by name."""
+    known = [q.id for q in course.assignment(assignment).questions if q.id in cells]
     return (*known, *sorted(cells - set(known)))

@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from cnngrader.batch.course import Course
+from cnngrader.course.course import Course
 from cnngrader.errors import CnngraderError
 
 

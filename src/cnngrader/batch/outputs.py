@@ -12,32 +12,30 @@ from pathlib import Path
 from typing import Any
 
 from cnngrader.batch.atomic import remove, write_atomic
-from cnngrader.batch.course import Course, notebook_name
 from cnngrader.batch.state import Record
-from cnngrader.batch.untrusted import MAX_NOTEBOOK_BYTES, read_regular
+from cnngrader.confine.shared.reports import CellReport, CellStatus
+from cnngrader.course.course import Course
+from cnngrader.course.untrusted import MAX_NOTEBOOK_BYTES, read_regular
 from cnngrader.report.html import render_feedback
 
 MAX_CELL_OUTPUT = 10_000  # characters of text per stream and cell, like nbgrader's LimitOutput
 TRUNCATED = "\n... [output truncated]\n"
 
 
-def write_outputs(course: Course, record: Record, cells: Sequence[Any]) -> None:
+def write_outputs(course: Course, record: Record, cells: Sequence[CellReport]) -> None:
     write_autograded(course, record, cells)
     write_feedback(course, record)
 
 
 def write_feedback(course: Course, record: Record) -> None:
-    path = course.feedback(record.student, record.assignment) / feedback_name(record.assignment)
+    notebook = course.assignment(record.assignment).notebook
+    path = course.feedback(record.student, record.assignment) / Path(notebook).with_suffix(".html").name
     write_atomic(path, render_feedback(record.result, student=record.student).encode())
 
 
-def feedback_name(assignment: str) -> str:
-    return Path(notebook_name(assignment)).with_suffix(".html").name
-
-
-def write_autograded(course: Course, record: Record, cells: Sequence[Any]) -> None:
+def write_autograded(course: Course, record: Record, cells: Sequence[CellReport]) -> None:
     """The submitted notebook with this run's outputs; none (and no stale one) if it was unreadable."""
-    path = course.autograded(record.student, record.assignment) / notebook_name(record.assignment)
+    path = course.autograded(record.student, record.assignment) / course.assignment(record.assignment).notebook
     notebook = _load(Path(record.result.notebook)) if cells else None
     if notebook is None:
         remove(path)
@@ -45,9 +43,9 @@ def write_autograded(course: Course, record: Record, cells: Sequence[Any]) -> No
     write_atomic(path, json.dumps(with_outputs(notebook, cells), indent=1, ensure_ascii=False).encode())
 
 
-def with_outputs(notebook: dict[str, Any], cells: Sequence[Any]) -> dict[str, Any]:
+def with_outputs(notebook: dict[str, Any], cells: Sequence[CellReport]) -> dict[str, Any]:
     """Replace every code cell's outputs with those of the run (a cell not run has none)."""
-    reports = {int(c.index): c for c in cells}
+    reports = {c.index: c for c in cells}
     count = 0
     for index, cell in enumerate(notebook.get("cells", [])):
         if cell.get("cell_type") != "code":
@@ -59,49 +57,26 @@ def with_outputs(notebook: dict[str, Any], cells: Sequence[Any]) -> dict[str, An
     return notebook
 
 
-def cell_outputs(report: Any) -> list[dict[str, Any]]:
-    """nbformat outputs for one cell report (``confine.CellReport``): streams, displayed values
-    as plain text, a note for figures (not kept), then its error if it ended in one."""
+def cell_outputs(report: CellReport) -> list[dict[str, Any]]:
+    """nbformat outputs for one cell report: streams, displayed values as plain text, a note for
+    figures (not kept), then its error if it ended in one."""
     out: list[dict[str, Any]] = []
-    for name in ("stdout", "stderr"):
-        text = _text(getattr(report, name, None))
+    for name, text in (("stdout", report.stdout), ("stderr", report.stderr)):
         if text:
             out.append({"output_type": "stream", "name": name, "text": _cap(text)})
-    for shown in getattr(report, "displays", ()):
-        out.append(
-            {"output_type": "display_data", "data": {"text/plain": _cap(_text(shown))}, "metadata": {}}
-        )
-    figures = int(getattr(report, "figures", 0) or 0)
-    if figures:
-        note = f"<{figures} matplotlib figure{'s' if figures > 1 else ''}: not kept by the grader>"
+    for shown in report.displays:
+        out.append({"output_type": "display_data", "data": {"text/plain": _cap(shown)}, "metadata": {}})
+    if report.figures:
+        note = f"<{report.figures} matplotlib figure{'s' if report.figures > 1 else ''}: not kept by the grader>"
         out.append({"output_type": "display_data", "data": {"text/plain": note}, "metadata": {}})
-    status = str(getattr(getattr(report, "status", ""), "value", getattr(report, "status", "")))
-    if status == "error":
-        ename, evalue = str(getattr(report, "ename", "Error")), str(getattr(report, "evalue", ""))
-        out.append(
-            {
-                "output_type": "error",
-                "ename": ename,
-                "evalue": _cap(evalue),
-                "traceback": [f"{ename}: {evalue}"],
-            }
-        )
-    elif status == "timeout":
+    if report.status is CellStatus.ERROR:
+        ename = report.ename or "Error"
+        out.append({"output_type": "error", "ename": ename, "evalue": _cap(report.evalue),
+                    "traceback": [f"{ename}: {report.evalue}"]})  # fmt: skip
+    elif report.status is CellStatus.TIMEOUT:
         why = "this cell ran out of time and was stopped"
-        out.append(
-            {"output_type": "error", "ename": "Timeout", "evalue": why, "traceback": [f"Timeout: {why}"]}
-        )
+        out.append({"output_type": "error", "ename": "Timeout", "evalue": why, "traceback": [f"Timeout: {why}"]})
     return out
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    if isinstance(value, (list, tuple)):
-        return "".join(_text(v) for v in value)
-    return str(value)
 
 
 def _cap(text: str) -> str:

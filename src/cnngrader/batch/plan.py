@@ -7,9 +7,10 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from cnngrader.batch.course import Course, Submission
 from cnngrader.batch.fingerprint import SuiteDigest, content_key, notebook_digest
 from cnngrader.batch.state import Record, load_record
+from cnngrader.course.course import Course
+from cnngrader.course.submissions import Submission
 
 
 class Reason(str, enum.Enum):

@@ -25,6 +25,7 @@ from typing import IO, Any
 from cnngrader import errors
 from cnngrader.batch.protocol import Done, Failed, Fatal, Ready, Task, decode, encode
 from cnngrader.batch.worker import DEFAULT_JUDGE
+from cnngrader.confine.shared.levels import IsolationLevel
 from cnngrader.errors import CnngraderError
 
 MAX_START_FAILURES = 3  # workers dying before they are ready, in a row: the setup is broken
@@ -85,7 +86,7 @@ class WorkerStats:
     start_seconds: list[float] = field(default_factory=list)
     peak_rss_kb: int = 0
     sandbox_peak_rss_kb: int = 0
-    isolation: str = ""
+    isolation: IsolationLevel | None = None
 
 
 class Phase(enum.Enum):
@@ -232,7 +233,7 @@ class Pool:
         stats = self.stats[worker.slot]
         if isinstance(message, Ready):
             stats.start_seconds.append(round(time.monotonic() - worker.since, 3))
-            stats.isolation = message.isolation
+            stats.isolation = IsolationLevel(message.isolation)
             worker.phase = Phase.IDLE
             self._start_failures = 0
         elif isinstance(message, Done) and worker.task is not None:

@@ -12,8 +12,8 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cnngrader.batch.course import Course
 from cnngrader.batch.state import Record
+from cnngrader.course.course import Course
 
 TOLERANCE = 1e-9
 

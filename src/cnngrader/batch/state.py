@@ -13,8 +13,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from cnngrader import contract
 from cnngrader.batch.atomic import write_atomic
+from cnngrader.confine.shared.levels import IsolationLevel
+from cnngrader.course.assignments import Assignment
 from cnngrader.results import QuestionResult, Result
 
 FORMAT = 1
@@ -110,8 +111,9 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def failed_result(*, assignment: str, notebook: Path, why: str, isolation: str, seed: int) -> Result:
+def failed_result(
+    *, spec: Assignment, notebook: Path, why: str, isolation: IsolationLevel, seed: int
+) -> Result:
     """Score 0 on every question and the reason, in words for the student and the TA."""
-    spec = contract.assignment(assignment)
     questions = tuple(QuestionResult(q.id, 0.0, float(q.points), ()) for q in spec.questions)
     return Result(spec.id, str(notebook), 0.0, spec.max_score, isolation, questions, (why,), seed)

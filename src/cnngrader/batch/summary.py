@@ -6,9 +6,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from cnngrader import contract
 from cnngrader.batch.state import Record, Status
 from cnngrader.batch.sync import SyncReport
+from cnngrader.confine.shared.levels import IsolationLevel
+from cnngrader.course.assignments import Assignment
 from cnngrader.report.terminal import terminal_safe
 from cnngrader.report.text import fmt
 from cnngrader.results import Outcome
@@ -49,14 +50,14 @@ class WorkerSummary:
     start_seconds: tuple[float, ...]
     peak_rss_kb: int
     sandbox_peak_rss_kb: int
-    isolation: str
+    isolation: IsolationLevel | None
 
 
 @dataclass(frozen=True)
 class BatchReport:
     """The outcome of ``grade_assignment``: every current record, and what this run changed."""
 
-    assignment: str
+    assignment: Assignment
     records: tuple[Record, ...]
     graded: tuple[str, ...]
     unchanged: int
@@ -88,7 +89,7 @@ class BatchReport:
         return tuple(out)
 
     @property
-    def isolation(self) -> dict[str, int]:
+    def isolation(self) -> dict[IsolationLevel, int]:
         return dict(Counter(r.result.isolation for r in self.records if r.status is Status.GRADED))
 
 
@@ -109,7 +110,7 @@ def headline(report: BatchReport) -> str:
     levels = ", ".join(f"{level} ({count})" if len(report.isolation) > 1 else level
                        for level, count in sorted(report.isolation.items())) or "none"  # fmt: skip
     return (
-        f"{report.assignment}: {_students(len(report.records))} graded; {n} graded now, "
+        f"{report.assignment.id}: {_students(len(report.records))} graded; {n} graded now, "
         f"{report.unchanged} unchanged ({report.seconds:.1f} s{per}); isolation: {levels}"
     )
 
@@ -117,7 +118,7 @@ def headline(report: BatchReport) -> str:
 def question_table(report: BatchReport, *, ascii_only: bool) -> list[str]:
     if not report.records:
         return ["no submissions"]
-    spec = contract.assignment(report.assignment)
+    spec = report.assignment
     rows = [
         (q.id, [r.scores().get(q.id, 0.0) for r in report.records], float(q.points)) for q in spec.questions
     ]

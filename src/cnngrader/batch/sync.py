@@ -12,9 +12,9 @@ import threading
 from dataclasses import dataclass
 from functools import partial
 
-from cnngrader.batch.course import Course
 from cnngrader.batch.gradebook import PATIENCE, ensure_assignment, open_gradebook, with_retries, write_records
 from cnngrader.batch.state import Record
+from cnngrader.course.course import Course
 
 BATCH = 20
 
@@ -71,7 +71,7 @@ class GradebookSync:
                 self._problems = with_retries(gb, ensure, patience=self.patience)
                 known = {s.id for s in gb.students}
                 while (batch := self._take()) is not None:
-                    write = partial(write_records, gb, self.assignment, batch, known)
+                    write = partial(write_records, gb, self.course, self.assignment, batch, known)
                     with_retries(gb, write, patience=self.patience)
                     self._synced += len(batch)
         except BaseException as exc:  # reported by finish(); the thread must not die silently

@@ -18,25 +18,41 @@ import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import BinaryIO, Protocol
 
 from cnngrader.batch import outputs
-from cnngrader.batch.course import Course, open_course
 from cnngrader.batch.fingerprint import SuiteDigest, content_key, engine_digest, notebook_digest, suite_digest
-from cnngrader.batch.procfs import peak_rss_kb, rss_kb, tree_peak_rss_kb
 from cnngrader.batch.protocol import Done, Failed, Fatal, Ready, Task, decode, encode
 from cnngrader.batch.state import Record, now, write_record
+from cnngrader.confine.shared.levels import IsolationLevel
+from cnngrader.confine.shared.reports import CellReport
+from cnngrader.confine.trusted.procfs import peak_rss_kb, rss_kb, tree_peak_rss_kb
+from cnngrader.course.course import Course
 from cnngrader.errors import CnngraderError
+from cnngrader.results import Result
 
 DEFAULT_JUDGE = "cnngrader.judge.check:Judge"
+
+
+class GradedLike(Protocol):
+    """What a judge returns for one notebook: its result and its cells as they ran."""
+
+    @property
+    def result(self) -> Result: ...
+
+    @property
+    def cells(self) -> tuple[CellReport, ...]: ...
 
 
 class JudgeLike(Protocol):
     """What a worker needs of a judge (``cnngrader.judge.check.Judge``, or a test double)."""
 
-    isolation: str
+    @property
+    def isolation(self) -> IsolationLevel: ...
 
-    def grade(self, *, path: Path, assignment: str, seed: int | None = None) -> Any: ...
+    def suite(self, assignment: str) -> object: ...
+
+    def grade(self, *, path: Path, assignment: str, seed: int | None = None) -> GradedLike: ...
 
     def close(self) -> None: ...
 
@@ -50,7 +66,7 @@ class Fingerprints:
 
     @classmethod
     def of(cls, course: Course, assignment: str) -> Fingerprints:
-        return cls(suite_digest(course.root, assignment), engine_digest())
+        return cls(suite_digest(course, assignment), engine_digest())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -58,16 +74,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     proto_in, proto_out = _claim_stdio()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when a worker stops
     signal.signal(signal.SIGTERM, _exit_now)
-    course = open_course(args.course)
-    # Hashed before the suite is collected: a test edited meanwhile makes the next run regrade.
-    fingerprints = Fingerprints.of(course, args.assignment)
     try:
+        course = Course.open(args.course)
+        # Hashed before the suite is collected: a test edited meanwhile makes the next run regrade.
+        fingerprints = Fingerprints.of(course, args.assignment)
         judge = start_judge(args.judge, course, args.assignment, args.minimum_isolation)
     except CnngraderError as exc:
         _send(proto_out, Fatal(type(exc).__name__, str(exc), exc.exit_code))
         return exc.exit_code
     try:
-        _send(proto_out, Ready(os.getpid(), str(getattr(judge, "isolation", "unknown"))))
+        _send(proto_out, Ready(os.getpid(), judge.isolation.value))
         serve(judge, course, fingerprints, proto_in, proto_out)
     finally:
         judge.close()
@@ -78,12 +94,10 @@ def start_judge(factory: str, course: Course, assignment: str, minimum_isolation
     """Build the judge and collect the hidden suite now, so the first submission is not slower."""
     module, _, name = factory.partition(":")
     judge: JudgeLike = getattr(importlib.import_module(module), name)(
-        course_root=course.root, minimum_isolation=minimum_isolation
+        course=course, minimum_isolation=minimum_isolation
     )
-    warm = getattr(judge, "suite", None)
     try:
-        if callable(warm):
-            warm(assignment)
+        judge.suite(assignment)
     except BaseException:
         judge.close()
         raise

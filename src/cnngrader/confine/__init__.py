@@ -1,37 +1,20 @@
 """Stage 2: run the student's cells confined, and probe them for data.
 
-A :class:`Sandbox` keeps one warm zygote (torch, numpy, matplotlib and torch-summary already
-imported) inside bubblewrap when it can; :meth:`Sandbox.run` forks a child that confines
-itself (seccomp, rlimits, no capabilities), runs the cells and answers probes with plain data
-and safetensors. Nothing that comes back is ever unpickled.
+The folders are the processes: ``trusted/`` runs in the judge (it starts the sandbox, executes a
+notebook in a child and asks it probes), ``zygote/`` is the warm parent inside bubblewrap,
+``child/`` is the forked child beside the student's code (``child/describe/`` turns its values
+and models into data), and ``shared/`` is the format both sides speak. Nothing that comes back
+from a child is ever unpickled.
+
+Only light names are exported here: :class:`~cnngrader.confine.trusted.run.Run` (which needs
+torch) is imported from its module, so that the CLI can start the zygote before torch loads.
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import Any
-
-# Lazy, so that the CLI can start the zygote before torch is imported here (wire/run need it):
-# the two start-ups overlap and a cold ``cnngrader check`` saves about a second.
-_HOMES = {
-    "CellReport": "reports",
-    "CellStatus": "reports",
-    "Handle": "probes",
-    "IsolationLevel": "levels",
-    "Limits": "limits",
-    "NameInfo": "probes",
-    "ProbeError": "probes",
-    "ProbeFailure": "probes",
-    "Run": "run",
-    "Sandbox": "sandbox",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _HOMES:
-        raise AttributeError(f"module 'cnngrader.confine' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"cnngrader.confine.{_HOMES[name]}"), name)
-
+from cnngrader.confine.shared.levels import IsolationLevel
+from cnngrader.confine.shared.limits import Limits
+from cnngrader.confine.shared.probes import Handle, NameInfo, ProbeError, ProbeFailure, ProbeOp
+from cnngrader.confine.shared.reports import CellReport, CellStatus
+from cnngrader.confine.trusted.sandbox import Sandbox
 
 __all__ = [
     "CellReport",
@@ -42,6 +25,6 @@ __all__ = [
     "NameInfo",
     "ProbeError",
     "ProbeFailure",
-    "Run",
+    "ProbeOp",
     "Sandbox",
 ]

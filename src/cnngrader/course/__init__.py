@@ -1,10 +1,12 @@
-"""The course half: release an assignment without leaking it, and grade inside nbgrader's kernel.
+"""What belongs to the course rather than the engine: its folder, settings, assignments, releases.
 
-``cnngrader.course.incell.grade_question`` (the in-kernel path) is not re-exported here: it
-imports torch and pytest, which releasing a notebook does not need.
+:class:`~cnngrader.course.course.Course` owns the course folder (nbgrader's layout and
+``nbgrader_config.py``) and discovers its assignments; ``release`` builds what students get and
+proves nothing secret reached it; ``incell`` is the published hidden-cell call that
+``nbgrader autograde`` runs inside the student's kernel (not imported here: it needs torch).
 """
 
-from cnngrader.course.release import ReleaseReport, release_assignment
-from cnngrader.course.root import find_course_root
+from cnngrader.course.assignments import Assignment, Question
+from cnngrader.course.course import Course
 
-__all__ = ["ReleaseReport", "find_course_root", "release_assignment"]
+__all__ = ["Assignment", "Course", "Question"]

@@ -19,8 +19,9 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from cnngrader.contract import assignment as find_assignment
-from cnngrader.course.root import find_course_root
+from cnngrader.course.assignments import check_points
+from cnngrader.course.course import Course
+from cnngrader.course.markers import read_suite
 from cnngrader.errors import CourseError
 from cnngrader.judge.local import LocalSubmission
 from cnngrader.judge.session import run_once
@@ -38,23 +39,32 @@ MARKS = {
 
 
 def grade_question(assignment: str, question: str, namespace: Mapping[str, Any]) -> float:
-    """Run ``autograder/<assignment>/test_<question>.py`` on ``namespace``; the score in points."""
-    spec = find_assignment(assignment)
+    """Run the hidden tests of ``question`` (``autograder/<assignment>/``) on ``namespace``; the score."""
+    course = Course.find()
+    spec = course.assignment(assignment)
     points = float(spec.question(question).points)
-    test_file = find_course_root() / "autograder" / assignment / f"test_{question}.py"
-    if not test_file.is_file():
-        raise CourseError(f"hidden tests for {assignment}/{question} are missing: {test_file}")
-    _forget_other_module(test_file)
+    test_files = question_files(course.tests_dir(assignment), question)
+    for test_file in test_files:
+        _forget_other_module(test_file)
     with quiet(), _lean_pytest():
         results = run_once(
-            paths=[test_file], assignment=spec, submission=LocalSubmission(namespace), seed=grading_seed()
+            paths=test_files, assignment=spec, submission=LocalSubmission(namespace), seed=grading_seed()
         )
     result = next(r for r in results if r.id == question)
     if not result.tests:
-        raise CourseError(f"no hidden test of {assignment}/{question} ran: is {test_file} collectable?")
+        raise CourseError(f"no hidden test of {assignment}/{question} ran: are {test_files} collectable?")
+    check_points(spec.question(question), sum(t.max_score for t in result.tests), where=str(test_files[0]))
     print(feedback(result))
     # Above the cell's points nbgrader raises instead of grading; rounding hides float sums.
     return round(min(max(result.score, 0.0), points), 6)
+
+
+def question_files(folder: Path, question: str) -> list[Path]:
+    """The hidden test files that hold tests of ``question`` (read from their markers, not run)."""
+    files = sorted({test.file for test in read_suite(folder) if test.question == question})
+    if not files:
+        raise CourseError(f"no hidden test in {folder} is marked question({question!r})")
+    return files
 
 
 def _forget_other_module(test_file: Path) -> None:

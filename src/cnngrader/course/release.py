@@ -9,6 +9,7 @@ from pathlib import Path
 
 import nbformat
 
+from cnngrader.course.course import Course
 from cnngrader.course.leaks import find_leaks, secret_lines
 from cnngrader.errors import CourseError
 
@@ -32,34 +33,18 @@ class ReleaseReport:
         )
 
 
-def release_assignment(*, course_root: Path, assignment: str) -> ReleaseReport:
-    """Run ``nbgrader generate_assignment`` into ``release/<assignment>/`` and check it for leaks.
+def release_assignment(*, course: Course, assignment: str) -> ReleaseReport:
+    """Run ``nbgrader generate_assignment`` into the release folder and check it for leaks.
 
-    Raises ``CourseError`` if the course or assignment is missing, nbgrader fails, or any
-    solution or hidden-test line of a source notebook appears in the release.
+    Raises ``CourseError`` if the assignment's notebook and hidden tests disagree, nbgrader
+    fails, or any solution or hidden-test line of the source notebook appears in the release.
     """
-    root = Path(course_root).resolve()
-    source_dir = _source_dir(root, assignment)
-    generate_assignment(course_root=root, assignment=assignment)
-    release_dir = root / "release" / assignment
-    checked = 0
-    notebooks = []
-    for source_path in sorted(source_dir.glob("*.ipynb")):
-        released = release_dir / source_path.name
-        checked += prove_clean(source_path, released)
-        notebooks.append(released)
-    if not notebooks:
-        raise CourseError(f"{source_dir} holds no notebook to release")
-    return ReleaseReport(assignment, release_dir, tuple(notebooks), checked)
-
-
-def _source_dir(root: Path, assignment: str) -> Path:
-    if not (root / "nbgrader_config.py").is_file():
-        raise CourseError(f"{root} is not an nbgrader course: nbgrader_config.py is missing")
-    source_dir = root / "source" / assignment
-    if not source_dir.is_dir():
-        raise CourseError(f"no assignment {assignment!r} in {root}: {source_dir} is not a folder")
-    return source_dir
+    spec = course.assignment(assignment)  # the grade cells and the hidden tests agree
+    source_path = course.source_notebook(assignment)
+    generate_assignment(course_root=course.root, assignment=assignment)
+    released = course.release_dir(assignment) / spec.notebook
+    checked = prove_clean(source_path, released)
+    return ReleaseReport(assignment, released.parent, (released,), checked)
 
 
 def generate_assignment(*, course_root: Path, assignment: str) -> None:

@@ -7,20 +7,19 @@ into a :class:`~cnngrader.results.Result`.
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 import torch
 
-from cnngrader import contract
-from cnngrader.confine import CellReport, IsolationLevel, Limits, Sandbox
-from cnngrader.course.limits import course_limits
+from cnngrader.confine import CellReport, CellStatus, IsolationLevel, Limits, Sandbox
+from cnngrader.course.assignments import Assignment
+from cnngrader.course.course import Course
 from cnngrader.errors import NotebookError
-from cnngrader.judge.paths import course_folder
 from cnngrader.judge.remote import RemoteSubmission
 from cnngrader.judge.session import HiddenSuite
 from cnngrader.read import read_notebook
@@ -43,7 +42,7 @@ class Judge:
     def __init__(
         self,
         *,
-        course_root: Path,
+        course: Course,
         minimum_isolation: str | IsolationLevel | None = None,
         limits: Limits | None = None,
         assignments: tuple[str, ...] = (),
@@ -54,11 +53,11 @@ class Judge:
         A ``sandbox`` started by the caller (the CLI starts it while torch is still importing)
         is adopted and closed with the judge.
         """
-        self.course_root = course_folder(course_root)
+        self.course = course
         # Hidden tests push tiny tensors: one thread avoids oversubscribing the cores that the
         # other workers and the sandboxed children share.
         torch.set_num_threads(1)
-        self.limits = limits or course_limits(self.course_root)
+        self.limits = limits or course.limits
         minimum = IsolationLevel(minimum_isolation) if minimum_isolation else IsolationLevel.RLIMITS
         self._suites: dict[str, HiddenSuite] = {}
         self._suite_lock = threading.Lock()
@@ -67,17 +66,14 @@ class Judge:
         self._sandbox = sandbox or Sandbox.start(minimum=minimum, limits=self.limits)
 
     @property
-    def isolation(self) -> str:
-        return str(self._sandbox.isolation.value)
+    def isolation(self) -> IsolationLevel:
+        return self._sandbox.isolation
 
     def suite(self, assignment: str, *, wait: bool = True) -> HiddenSuite:
         """The assignment's hidden suite, collected on first use."""
         with self._suite_lock:
             if assignment not in self._suites:
-                spec = contract.assignment(assignment)
-                self._suites[assignment] = HiddenSuite(
-                    course_root=self.course_root, assignment=spec, wait=False
-                )
+                self._suites[assignment] = HiddenSuite(course=self.course, assignment=assignment, wait=False)
             suite = self._suites[assignment]
         if wait:
             suite.wait_collected()
@@ -85,7 +81,7 @@ class Judge:
 
     def grade(self, *, path: Path, assignment: str, seed: int | None = None) -> Graded:
         """Grade one notebook; problems of the notebook become the Result's errors, not exceptions."""
-        spec = contract.assignment(assignment)
+        spec = self.course.assignment(assignment)
         seed = fresh_seed() if seed is None else seed
         suite = self.suite(assignment)
         try:
@@ -122,15 +118,15 @@ def check_notebook(
     *,
     path: Path,
     assignment: str,
-    course_root: Path,
+    course: Course,
     seed: int | None = None,
     minimum_isolation: str | None = None,
     sandbox: Sandbox | None = None,
 ) -> Result:
     """Grade one notebook with a judge of its own (the ``cnngrader check`` command)."""
-    contract.assignment(assignment)  # a usage error before any process starts
+    course.assignment(assignment)  # a usage error before any process starts
     judge = Judge(
-        course_root=course_root,
+        course=course,
         minimum_isolation=minimum_isolation,
         assignments=(assignment,),
         sandbox=sandbox,
@@ -144,41 +140,38 @@ def fresh_seed() -> int:
 
 
 def assemble(
-    spec: contract.Assignment,
+    spec: Assignment,
     path: Path,
     questions: tuple[QuestionResult, ...],
     errors: tuple[str, ...],
-    isolation: str,
+    isolation: IsolationLevel,
     seed: int,
 ) -> Result:
     score = round(sum(q.score for q in questions), 6)
     return Result(spec.id, str(path), score, spec.max_score, isolation, questions, errors, seed)
 
 
-def unreadable(spec: contract.Assignment, path: Path, why: str, isolation: str, seed: int) -> Result:
+def unreadable(spec: Assignment, path: Path, why: str, isolation: IsolationLevel, seed: int) -> Result:
     """Score 0 on every question, and the reason the file could not be read."""
     questions = tuple(QuestionResult(q.id, 0.0, float(q.points), ()) for q in spec.questions)
     return assemble(spec, path, questions, (why,), isolation, seed)
 
 
-def notebook_errors(cells: tuple[Any, ...]) -> tuple[str, ...]:
+def notebook_errors(cells: tuple[CellReport, ...]) -> tuple[str, ...]:
     """Cells that failed, in words (stubs left as ``raise NotImplementedError()`` are not errors)."""
     out = []
     for cell in cells:
-        status = str(getattr(cell.status, "value", cell.status))
-        if status == "timeout":
+        if cell.status is CellStatus.TIMEOUT:
             out.append(f"cell {cell.index + 1} ran out of time and was stopped; later cells still ran")
-        elif status == "error" and cell.ename != "NotImplementedError":
+        elif cell.status is CellStatus.ERROR and cell.ename != "NotImplementedError":
             out.append(f"cell {cell.index + 1} raised {cell.ename}: {cell.evalue}")
     if len(out) > MAX_NOTEBOOK_ERRORS:
         out = [*out[:MAX_NOTEBOOK_ERRORS], f"... and {len(out) - MAX_NOTEBOOK_ERRORS} more failing cells"]
     return tuple(out)
 
 
-def _renumber(cells: tuple[Any, ...], notebook_indexes: list[int]) -> list[Any]:
+def _renumber(cells: tuple[CellReport, ...], notebook_indexes: list[int]) -> list[CellReport]:
     """Cell reports count code cells; people count all cells of the notebook."""
-    import dataclasses
-
     out = []
     for report in cells:
         if 0 <= report.index < len(notebook_indexes):

@@ -11,11 +11,11 @@ import importlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cnngrader.confine.sandbox import Sandbox
+    from cnngrader.confine.trusted.sandbox import Sandbox
+    from cnngrader.course.course import Course
 
 HEAVY = ("torch", "pytest", "nbformat", "cnngrader.judge.check")
 
@@ -26,17 +26,15 @@ def _import_heavy() -> None:
 
 
 @contextmanager
-def prestarted_sandbox(*, course_root: Path, minimum_isolation: str | None) -> Iterator[Sandbox]:
+def prestarted_sandbox(*, course: Course, minimum_isolation: str | None) -> Iterator[Sandbox]:
     """Start the sandbox while a thread imports the trusted side; the caller's judge adopts it."""
-    from cnngrader.confine.levels import IsolationLevel
-    from cnngrader.confine.sandbox import Sandbox
-    from cnngrader.judge.paths import course_folder
+    from cnngrader.confine.shared.levels import IsolationLevel
+    from cnngrader.confine.trusted.sandbox import Sandbox
 
-    course_folder(course_root)  # a course error before anything starts
     loader = threading.Thread(target=_import_heavy, name="cnngrader-imports", daemon=True)
     loader.start()
     minimum = IsolationLevel(minimum_isolation) if minimum_isolation else IsolationLevel.RLIMITS
-    sandbox = Sandbox.start(minimum=minimum)
+    sandbox = Sandbox.start(minimum=minimum, limits=course.limits)
     try:
         loader.join()
         yield sandbox

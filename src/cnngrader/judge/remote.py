@@ -16,8 +16,9 @@ from typing import Any
 
 import torch
 
-from cnngrader.confine import CellReport, CellStatus, Handle, ProbeError, ProbeFailure, Run
-from cnngrader.confine.wire import pack
+from cnngrader.confine import CellReport, CellStatus, Handle, ProbeError, ProbeFailure
+from cnngrader.confine.shared.wire import pack
+from cnngrader.confine.trusted.run import Run
 from cnngrader.rebuild import ModelDescription, ReproductionCheck, rebuild
 from cnngrader.testing import NotAttempted, StudentError, StudentProblem, StudentTimeout
 

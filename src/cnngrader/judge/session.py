@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 from _pytest.runner import runtestprotocol
 
-from cnngrader.contract import Assignment
+from cnngrader.course.assignments import Assignment, check_points
+from cnngrader.course.course import Course
 from cnngrader.errors import CourseError
 from cnngrader.judge import plugin
 from cnngrader.results import QuestionResult, TestResult
@@ -46,14 +47,6 @@ PYTEST_ARGS = (
 )  # fmt: skip
 
 
-def suite_dir(course_root: Path, assignment: Assignment) -> Path:
-    """``autograder/<assignment>/``, which must exist."""
-    path = Path(course_root) / "autograder" / assignment.id
-    if not path.is_dir():
-        raise CourseError(f"no hidden tests for {assignment.id!r}: {path} is not a folder")
-    return path
-
-
 def _importable(folder: Path) -> None:
     """Free the module names of ``folder``'s files for this collection.
 
@@ -68,7 +61,7 @@ def _importable(folder: Path) -> None:
 def question_results(
     assignment: Assignment, recorded: dict[str, tuple[str, TestResult]]
 ) -> tuple[QuestionResult, ...]:
-    """Group recorded tests by question, in contract order; every question appears."""
+    """Group recorded tests by question, in the notebook's order; every question appears."""
     by_question: dict[str, list[TestResult]] = {q.id: [] for q in assignment.questions}
     for question, result in recorded.values():
         by_question.setdefault(question, []).append(result)
@@ -109,15 +102,20 @@ class _PlainImports:
 class _LoopPlugin:
     """Takes over pytest's run loop: runs every collected item once per queued job."""
 
-    def __init__(self, jobs: queue.Queue[_Job | None], ready: threading.Event) -> None:
+    def __init__(
+        self, jobs: queue.Queue[_Job | None], ready: threading.Event, assignment: Assignment | None = None
+    ) -> None:
         self.jobs = jobs
         self.ready = ready
+        self.assignment = assignment
         self.collect_error: str | None = None
         self.plain: _PlainImports | None = None
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         if self.plain is not None:
             self.plain.restore()
+        if self.assignment is not None and self.collect_error is None:
+            self.collect_error = collected_problem(self.assignment, session.items)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -152,16 +150,16 @@ def _run_items(
 class HiddenSuite:
     """One assignment's hidden tests, collected once, run per submission (thread-safe calls)."""
 
-    def __init__(self, *, course_root: Path, assignment: Assignment, wait: bool = True) -> None:
+    def __init__(self, *, course: Course, assignment: str, wait: bool = True) -> None:
         """Collect in a thread; with ``wait=False`` the caller overlaps other start-up with it."""
-        self.assignment = assignment
-        self._dir = suite_dir(course_root, assignment)
+        self.assignment = course.assignment(assignment)
+        self._dir = course.tests_dir(assignment)
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
         self._ready = threading.Event()
-        self._loop = _LoopPlugin(self._jobs, self._ready)
+        self._loop = _LoopPlugin(self._jobs, self._ready, self.assignment)
         self._lock = threading.Lock()
         self._exit: list[Any] = []
-        self._thread = threading.Thread(target=self._main, name=f"hidden-{assignment.id}", daemon=True)
+        self._thread = threading.Thread(target=self._main, name=f"hidden-{assignment}", daemon=True)
         self._thread.start()
         if wait:
             self.wait_collected()
@@ -201,6 +199,23 @@ class HiddenSuite:
     def close(self) -> None:
         self._jobs.put(None)
         self._thread.join(timeout=10)
+
+
+def collected_problem(assignment: Assignment, items: Sequence[pytest.Item]) -> str | None:
+    """Why the collected tests do not match the assignment's grade cells, if they do not."""
+    totals: dict[str, float] = {}
+    for item in items:
+        question = plugin.question_of(item)
+        if question is None:
+            return f"{item.nodeid}: this hidden test has no question marker"
+        totals[question] = totals.get(question, 0.0) + plugin.points_of(item)
+    for q in assignment.questions:
+        try:
+            check_points(q, totals.get(q.id, 0.0), where=f"hidden tests of {assignment.id}")
+        except CourseError as exc:
+            return str(exc)
+    unknown = sorted(set(totals) - {q.id for q in assignment.questions})
+    return f"hidden tests of {assignment.id}: question {unknown[0]!r} has no grade cell" if unknown else None
 
 
 def run_once(

@@ -1,6 +1,6 @@
 """Trusted side: a model description received from a child, validated before anything is built.
 
-The description is JSON written by :mod:`cnngrader.describe` in the child, so it is treated as
+The description is JSON written by :mod:`cnngrader.confine.child.describe` in the child, so it is treated as
 hostile: every field is type-checked, sizes are bounded, node references must point backwards,
 and the weights must be exactly the tensors declared, with the declared shapes and dtypes.
 """

@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from cnngrader.describe.graph import function_name
+from cnngrader.confine.shared.naming import function_name
 
 Check = Callable[[Any], bool]
 MAX_SIZE = 2**31 - 1

@@ -1,0 +1,28 @@
+"""Where things are inside the sandbox, as the judge lays it out and the zygote keeps it.
+
+Under bubblewrap the zygote and its children see only these places (and ``/usr``); the
+interpreter's prefixes and this package are bound read-only where they are on the host.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+SCRATCH = "/scratch"
+TMP = "/tmp"
+SHM = "/dev/shm"
+FONTS = "/run/cnngrader/fonts"
+MPLCONFIGDIR = "/tmp/matplotlib"
+
+
+def python_paths() -> list[str]:
+    """The interpreter's prefixes and the folder of this package (not its parent)."""
+    package = Path(__file__).resolve().parents[2]  # the cnngrader package itself
+    candidates = [Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), package]
+    out: list[Path] = []
+    for path in candidates:
+        if path.is_relative_to("/usr") or any(path.is_relative_to(p) for p in out):
+            continue
+        out = [p for p in out if not p.is_relative_to(path)] + [path]
+    return [str(p) for p in out]

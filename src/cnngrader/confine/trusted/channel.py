@@ -1,0 +1,89 @@
+"""The trusted side of a child's socket: whole frames, each read or written before a deadline.
+
+The trusted side never blocks on a child: every wait is a ``poll`` bounded by a monotonic
+deadline, and a frame's declared sizes are checked before its bytes are read.
+"""
+
+from __future__ import annotations
+
+import select
+import socket
+import time
+
+from cnngrader.confine.shared.limits import MiB
+from cnngrader.confine.shared.wire import PREFIX, Frame, check_sizes, decode_header, encode_frame
+
+
+class ChannelTimeout(Exception):
+    """The deadline passed before the frame was complete."""
+
+
+class ChannelClosed(Exception):
+    """The peer closed the connection (or the process behind it died)."""
+
+
+class Channel:
+    """Frames over a non-blocking stream socket, with deadlines in ``time.monotonic()`` seconds."""
+
+    def __init__(self, sock: socket.socket, *, max_payload: int) -> None:
+        sock.setblocking(False)
+        self._sock = sock
+        self._max_payload = max_payload
+        self._buffer = bytearray()
+
+    def fileno(self) -> int:
+        return self._sock.fileno()
+
+    def send(self, frame: Frame, deadline: float) -> None:
+        data = memoryview(encode_frame(frame, max_payload=self._max_payload))
+        while data:
+            self._wait(select.POLLOUT, deadline)
+            try:
+                sent = self._sock.send(data[: 4 * MiB])
+            except BlockingIOError:
+                continue
+            except OSError as exc:  # EPIPE, ECONNRESET: the child is gone
+                raise ChannelClosed(str(exc)) from None
+            data = data[sent:]
+
+    def recv(self, deadline: float) -> Frame:
+        header_len, payload_len = PREFIX.unpack(self._read(PREFIX.size, deadline))
+        check_sizes(header_len, payload_len, max_payload=self._max_payload)
+        header = decode_header(self._read(header_len, deadline))
+        payload = self._read(payload_len, deadline) if payload_len else b""
+        return Frame(header, payload)
+
+    def close(self) -> None:
+        self._sock.close()
+
+    def _read(self, size: int, deadline: float) -> bytes:
+        while len(self._buffer) < size:
+            self._wait(select.POLLIN, deadline)
+            try:
+                chunk = self._sock.recv(min(max(size - len(self._buffer), 64 * 1024), 4 * MiB))
+            except BlockingIOError:
+                continue
+            except OSError as exc:
+                raise ChannelClosed(str(exc)) from None
+            if not chunk:
+                raise ChannelClosed("the child closed its socket")
+            self._buffer += chunk
+        data = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        return data
+
+    def _wait(self, events: int, deadline: float) -> None:
+        poller = select.poll()
+        poller.register(self._sock, events)
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise ChannelTimeout()
+            ready = poller.poll(max(1, int(remaining * 1000)))
+            if not ready:
+                continue
+            revents = ready[0][1]
+            if revents & events:
+                return
+            # POLLHUP/POLLERR without data: the peer is gone.
+            raise ChannelClosed("the child's socket hung up")
