@@ -34,9 +34,10 @@ CHILD = """
 import json, sys, time
 from pathlib import Path
 from cnngrader.batch.grade import grade_assignment
+from cnngrader.course import Course
 course, assignment, jobs = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 start = time.perf_counter()
-report = grade_assignment(course_root=course, assignment=assignment, jobs=jobs, echo=False)
+report = grade_assignment(course=Course.open(course), assignment=assignment, jobs=jobs, echo=False)
 seconds = time.perf_counter() - start
 print(json.dumps({
     "seconds": seconds,
@@ -113,10 +114,10 @@ def time_nbgrader(course: Path, assignment: str) -> tuple[float, dict[str, float
     subprocess.run(cmd, cwd=course, check=False, capture_output=True)  # some notebooks are hostile
     wall = time.perf_counter() - start
     sys.path.insert(0, str(ROOT / "src"))
-    from cnngrader.batch.course import open_course
+    from cnngrader.course import Course
     from cnngrader.batch.gradebook import read_grades
 
-    view = read_grades(open_course(course), assignment)
+    view = read_grades(Course.open(course), assignment)
     return wall, {s.student: s.score for s in view.students if s.submitted}
 
 

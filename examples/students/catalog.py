@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from cnngrader.contract import ASSIGNMENTS
 from students import quiz6, unruly
+from students.course import ASSIGNMENTS
 from students.lab6 import (
     budget_cnn,
     cnn,

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cnngrader.contract import ASSIGNMENTS
 from students.catalog import reference, select
+from students.course import ASSIGNMENTS
 from students.expected import NotebookExpectation, expect_notebook
 from students.variant import Kind, Variant
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cnngrader.contract import assignment as contract_assignment
+from students.course import assignment as contract_assignment
 from students.variant import Expect, Kind, Variant
 
 TOLERANCE = 1e-6

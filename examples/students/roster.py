@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cnngrader.contract import assignment as contract_assignment
 from students.catalog import reference, variant
+from students.course import assignment as contract_assignment
 from students.variant import Variant
 
 

@@ -6,7 +6,8 @@ import enum
 import textwrap
 from dataclasses import dataclass
 
-from cnngrader.contract import ASSIGNMENTS, Question
+from cnngrader.course import Question
+from students.course import ASSIGNMENTS
 
 
 class Kind(str, enum.Enum):

@@ -9,30 +9,28 @@ import torch
 from graded import COURSE_ROOT, Grade, Graded, namespace
 from lab6_code import LAB6, QUIZ6
 
-from cnngrader.contract import LAB6 as LAB6_CONTRACT
-from cnngrader.contract import QUIZ6 as QUIZ6_CONTRACT
-from cnngrader.contract import Assignment
+from cnngrader.course import Course
 from cnngrader.judge.local import LocalSubmission
 from cnngrader.judge.session import HiddenSuite
 
 
-def _suite(assignment: Assignment) -> Iterator[HiddenSuite]:
+def _suite(assignment: str) -> Iterator[HiddenSuite]:
     # One intra-op thread, as a judge with one worker per core runs: OpenMP's spinning threads
     # otherwise cost several times the CPU time on a small, busy machine.
     torch.set_num_threads(1)
-    suite = HiddenSuite(course_root=COURSE_ROOT, assignment=assignment)
+    suite = HiddenSuite(course=Course.open(COURSE_ROOT), assignment=assignment)
     yield suite
     suite.close()
 
 
 @pytest.fixture(scope="session")
 def lab6_suite() -> Iterator[HiddenSuite]:
-    yield from _suite(LAB6_CONTRACT)
+    yield from _suite("lab6")
 
 
 @pytest.fixture(scope="session")
 def quiz6_suite() -> Iterator[HiddenSuite]:
-    yield from _suite(QUIZ6_CONTRACT)
+    yield from _suite("quiz6")
 
 
 @pytest.fixture

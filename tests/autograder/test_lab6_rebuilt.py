@@ -13,8 +13,8 @@ import torch
 from graded import Graded, namespace
 from lab6_code import LAB6
 
-from cnngrader.confine.wire import tensors_from_bytes, tensors_to_bytes
-from cnngrader.describe import describe_model
+from cnngrader.confine.child.describe import describe_model
+from cnngrader.confine.shared.wire import tensors_from_bytes, tensors_to_bytes
 from cnngrader.judge.local import LocalSubmission
 from cnngrader.judge.session import HiddenSuite
 from cnngrader.rebuild import ModelDescription, rebuild

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from cnngrader.batch.grade import grade_assignment
+from cnngrader.course import Course
 from cnngrader.batch.summary import BatchReport
 
 from .batchkit import ASSIGNMENT, FAKE_JUDGE, fake_judge_env, make_course
@@ -34,6 +35,6 @@ def grade(course: Path, fake_env: dict[str, str]) -> Callable[..., BatchReport]:
 
     def run(**options: Any) -> BatchReport:
         settings: dict[str, Any] = {"jobs": 1, "echo": False, "judge": FAKE_JUDGE, **options}
-        return grade_assignment(course_root=course, assignment=ASSIGNMENT, **settings)
+        return grade_assignment(course=Course.open(course), assignment=ASSIGNMENT, **settings)
 
     return run

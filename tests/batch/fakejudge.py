@@ -17,26 +17,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cnngrader import contract
+from cnngrader.confine import CellReport, CellStatus, IsolationLevel
+from cnngrader.course import Course
 from cnngrader.errors import NotebookError
 from cnngrader.read import read_notebook
 from cnngrader.results import Outcome, QuestionResult, Result, TestResult
 
 
 @dataclass(frozen=True)
-class FakeCell:
-    index: int
-    status: str
-    stdout: str = ""
-    stderr: str = ""
-    ename: str = ""
-    evalue: str = ""
-
-
-@dataclass(frozen=True)
 class FakeGraded:
     result: Result
-    cells: tuple[FakeCell, ...]
+    cells: tuple[CellReport, ...]
 
 
 def normal(value: Any) -> Any:
@@ -50,10 +41,11 @@ def normal(value: Any) -> Any:
 
 
 class FakeJudge:
-    isolation = "fake"
+    isolation = IsolationLevel.RLIMITS  # it runs nothing at all, so it claims the least
 
-    def __init__(self, *, course_root: Path, minimum_isolation: str | None = None) -> None:
-        self.course_root = Path(course_root)
+    def __init__(self, *, course: Course, minimum_isolation: str | None = None) -> None:
+        self.course = course
+        self.course_root = course.root
         if minimum_isolation == "bubblewrap":
             from cnngrader.errors import IsolationError
 
@@ -69,7 +61,7 @@ class FakeJudge:
         return self.keys[assignment]
 
     def grade(self, *, path: Path, assignment: str, seed: int | None = None) -> FakeGraded:
-        spec = contract.assignment(assignment)
+        spec = self.course.assignment(assignment)
         seed = 0 if seed is None else seed
         try:
             code = read_notebook(Path(path))
@@ -89,7 +81,7 @@ class FakeJudge:
         questions = tuple(_question(q.id, float(q.points), values, key, timeouts) for q in spec.questions)
         score = sum(q.score for q in questions)
         result = Result(spec.id, str(path), score, spec.max_score, self.isolation, questions, (), seed)
-        cells = tuple(FakeCell(c.index, "ok", stdout=f"ran cell {c.index}\n") for c in code.cells)
+        cells = tuple(CellReport(c.index, CellStatus.OK, stdout=f"ran cell {c.index}\n") for c in code.cells)
         self._log(Path(path))
         return FakeGraded(result, cells)
 

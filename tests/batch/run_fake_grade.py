@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from cnngrader.batch.grade import grade_assignment
+from cnngrader.course import Course
 
 
 def main() -> int:
@@ -22,7 +23,7 @@ def main() -> int:
     args = p.parse_args()
     try:
         grade_assignment(
-            course_root=args.course,
+            course=Course.open(args.course),
             assignment="quiz6",
             jobs=args.jobs,
             force=args.force,

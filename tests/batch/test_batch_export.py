@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cnngrader.batch.course import open_course
+from cnngrader.course import Course
 from cnngrader.batch.export import Format, destination, export_grades
 from cnngrader.batch.gradebook import open_gradebook, read_grades
 from cnngrader.errors import UsageError
@@ -26,7 +26,7 @@ def graded(course: Path, grade) -> Path:
         submit(course, student, student_notebook(ans), timestamp="2025-03-01 10:00:00.000000 UTC")
     submit(course, "dud", b"not a notebook")
     grade()
-    with open_gradebook(open_course(course)) as gb:
+    with open_gradebook(Course.open(course)) as gb:
         gb.add_student("eve")  # on the roster, never submitted
         g = gb.find_grade("q3", "quiz6", "quiz6", "bob")
         g.manual_score = 0.5  # a TA's regrade request, accepted in formgrader
@@ -42,10 +42,10 @@ def nbgrader_export(course: Path) -> dict[str, dict[str, str]]:
 
 @pytest.mark.slow
 def test_csv_agrees_with_the_gradebook_and_nbgrader_export(graded: Path):
-    path = export_grades(course_root=graded, assignment="quiz6", to=graded / "out" / "grades.csv")
+    path = export_grades(course=Course.open(graded), assignment="quiz6", to=graded / "out" / "grades.csv")
     with open(path, newline="") as fh:
         rows = {row["student_id"]: row for row in csv.DictReader(fh)}
-    view = read_grades(open_course(graded), "quiz6")
+    view = read_grades(Course.open(graded), "quiz6")
     theirs = nbgrader_export(graded)
 
     assert set(rows) == {"ada", "bob", "cyd", "dud", "eve"} == set(theirs)
@@ -65,11 +65,11 @@ def test_csv_agrees_with_the_gradebook_and_nbgrader_export(graded: Path):
 
 
 def test_gradescope_results_read_back(graded: Path):
-    folder = export_grades(course_root=graded, assignment="quiz6", to=graded / "results.json")
+    folder = export_grades(course=Course.open(graded), assignment="quiz6", to=graded / "results.json")
     assert folder == graded / "results"
     files = sorted(p.parent.name for p in folder.glob("*/results.json"))
     assert files == ["ada", "bob", "cyd", "dud"]  # eve never submitted
-    view = {s.student: s for s in read_grades(open_course(graded), "quiz6").students}
+    view = {s.student: s for s in read_grades(Course.open(graded), "quiz6").students}
     for student in files:
         data = json.loads((folder / student / "results.json").read_text())
         assert data["score"] == pytest.approx(view[student].score)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cnngrader.batch.course import open_course
+from cnngrader.course import Course
 from cnngrader.batch.gradebook import read_grades
 from cnngrader.batch.state import Status, load_record
 from cnngrader.errors import UsageError
@@ -16,7 +16,7 @@ from .batchkit import NBFORMAT3, QUESTIONS, answers, expected_score, student_not
 
 
 def gradebook_scores(course: Path) -> dict[str, dict[str, float]]:
-    view = read_grades(open_course(course), "quiz6")
+    view = read_grades(Course.open(course), "quiz6")
     return {s.student: s.scores for s in view.students if s.submitted}
 
 
@@ -142,7 +142,7 @@ def test_gradebook_out_of_sync_is_repaired_without_regrading(course, grade):
 
     submit(course, "ada", student_notebook(answers(wrong=("q1",))))
     grade()
-    with open_gradebook(open_course(course)) as gb:  # someone overwrote an auto score
+    with open_gradebook(Course.open(course)) as gb:  # someone overwrote an auto score
         gb.find_grade("q2", "quiz6", "quiz6", "ada").auto_score = 0.0
         gb.db.commit()
     report = grade()
@@ -157,13 +157,13 @@ def test_manual_grades_are_kept_and_flagged_when_the_auto_score_moves(course, gr
 
     submit(course, "ada", student_notebook(answers()))
     grade()
-    with open_gradebook(open_course(course)) as gb:
+    with open_gradebook(Course.open(course)) as gb:
         g = gb.find_grade("q4", "quiz6", "quiz6", "ada")
         g.manual_score, g.needs_manual_grade = 0.5, False
         gb.db.commit()
     set_hidden_answer(course, "q4", "(1, 1, 95, 95)")
     grade()
-    with open_gradebook(open_course(course)) as gb:
+    with open_gradebook(Course.open(course)) as gb:
         g = gb.find_grade("q4", "quiz6", "quiz6", "ada")
         assert (g.auto_score, g.manual_score, g.needs_manual_grade, g.score) == (0.0, 0.5, True, 0.5)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cnngrader.batch.course import open_course
+from cnngrader.course import Course
 from cnngrader.batch.gradebook import (
     GradebookLocked,
     ensure_assignment,
@@ -21,6 +21,7 @@ from cnngrader.batch.gradebook import (
 )
 from cnngrader.batch.snapshot import read_snapshot
 from cnngrader.batch.state import Record
+from cnngrader.confine import IsolationLevel
 from cnngrader.errors import CourseError
 from cnngrader.results import QuestionResult, Result
 
@@ -29,12 +30,12 @@ from .batchkit import QUESTIONS
 
 def record(student: str, scores: dict[str, float], timestamp: str | None = None) -> Record:
     questions = tuple(QuestionResult(q, scores.get(q, 0.0), 1.0, ()) for q in QUESTIONS)
-    result = Result("quiz6", "x.ipynb", sum(scores.values()), 10.0, "fake", questions)
+    result = Result("quiz6", "x.ipynb", sum(scores.values()), 10.0, IsolationLevel.RLIMITS, questions)
     return Record(student, "key", 1, "sha", (), "engine", result, timestamp=timestamp)
 
 
 def test_assignment_and_grade_cells_come_from_the_source_notebook(course: Path):
-    c = open_course(course)
+    c = Course.open(course)
     with open_gradebook(c) as gb:
         assert ensure_assignment(gb, c, "quiz6") == ()
         notebook = gb.find_notebook("quiz6", "quiz6")
@@ -50,7 +51,7 @@ def test_missing_grade_cells_and_missing_source_are_reported(course: Path):
     nb = nbformat.read(course / "source" / "quiz6" / "quiz6.ipynb", as_version=4)
     nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "q10"]
     nbformat.write(nb, course / "source" / "quiz6" / "quiz6.ipynb")
-    c = open_course(course)
+    c = Course.open(course)
     with open_gradebook(c) as gb:
         problems = ensure_assignment(gb, c, "quiz6")
     assert len(problems) == 1 and "'q10' has no grade cell" in problems[0]
@@ -61,7 +62,7 @@ def test_missing_grade_cells_and_missing_source_are_reported(course: Path):
 
 
 def test_records_written_read_back_through_the_api_and_the_fast_snapshot(course: Path):
-    c = open_course(course)
+    c = Course.open(course)
     ada = record("ada", dict.fromkeys(QUESTIONS, 1.0), "2025-03-01 10:00:00 UTC")
     bob = record("bob", {"q1": 1.0, "q2": 0.5})
     with open_gradebook(c) as gb:
@@ -79,7 +80,7 @@ def test_records_written_read_back_through_the_api_and_the_fast_snapshot(course:
 
 
 def test_snapshot_of_a_missing_or_foreign_database(course: Path):
-    c = open_course(course)
+    c = Course.open(course)
     empty = read_snapshot(c, "quiz6", "quiz6")
     assert empty is not None and empty.stale([record("ada", {})]) != []
     assert read_snapshot(replace(c, db_url="postgresql://x/y"), "quiz6", "quiz6") is None
@@ -87,7 +88,7 @@ def test_snapshot_of_a_missing_or_foreign_database(course: Path):
 
 @pytest.mark.slow
 def test_a_locked_gradebook_is_waited_for_not_lost(course: Path):
-    c = open_course(course)
+    c = Course.open(course)
     with open_gradebook(c) as gb:
         ensure_assignment(gb, c, "quiz6")
     holder = sqlite3.connect(course / "gradebook.db", isolation_level=None, check_same_thread=False)
@@ -111,10 +112,10 @@ def test_with_retries_gives_up_after_its_patience_with_a_clear_error(course: Pat
         raise RuntimeError("(sqlite3.OperationalError) database is locked")
 
     with (
-        open_gradebook(open_course(course)) as gb,
+        open_gradebook(Course.open(course)) as gb,
         pytest.raises(GradebookLocked, match="run the command again"),
     ):
         with_retries(gb, locked, patience=0.3)
     assert len(calls) > 2
-    with open_gradebook(open_course(course)) as gb, pytest.raises(ValueError):
+    with open_gradebook(Course.open(course)) as gb, pytest.raises(ValueError):
         with_retries(gb, lambda: int("x"), patience=5)

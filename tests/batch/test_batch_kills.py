@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from cnngrader.batch.course import open_course
-from cnngrader.batch.procfs import children
+from cnngrader.course import Course
 from cnngrader.batch.snapshot import read_snapshot
 from cnngrader.batch.state import load_record
+from cnngrader.confine.trusted.procfs import children
 
 from .batchkit import HERE, answers, expected_score, fake_judge_env, student_notebook, submit
 
@@ -77,7 +77,7 @@ def graded_log(course: Path) -> collections.Counter[str]:
 
 def assert_gradebook_consistent(course: Path) -> dict[str, dict[str, float | None]]:
     """Every submission in the gradebook either holds its record's scores or none yet."""
-    snapshot = read_snapshot(open_course(course), "quiz6", "quiz6")
+    snapshot = read_snapshot(Course.open(course), "quiz6", "quiz6")
     assert snapshot is not None
     for student, scores in snapshot.scores.items():
         record = load_record(course / ".cnngrader" / "records" / "quiz6" / student / "record.json")
@@ -90,7 +90,7 @@ def assert_gradebook_consistent(course: Path) -> dict[str, dict[str, float | Non
 def assert_all_graded_once(course: Path, cases: dict[str, dict[str, str | None]]) -> None:
     assert records(course) == {s: expected_score(a) for s, a in cases.items()}
     assert graded_log(course) == dict.fromkeys(STUDENTS, 1)
-    snapshot = read_snapshot(open_course(course), "quiz6", "quiz6")
+    snapshot = read_snapshot(Course.open(course), "quiz6", "quiz6")
     assert snapshot is not None
     assert {s: sum(v or 0 for v in sc.values()) for s, sc in snapshot.scores.items()} == records(course)
 

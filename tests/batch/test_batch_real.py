@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from cnngrader.batch.course import open_course
+from cnngrader.course import Course
 from cnngrader.batch.gradebook import read_grades
-from cnngrader.batch.procfs import children
+from cnngrader.confine.trusted.procfs import children
 
 from .batchkit import HERE, NBFORMAT3, answers, expected_score, student_notebook, submit
 
@@ -45,7 +45,7 @@ def cnngrader(*args: str, timeout: float = 600) -> subprocess.CompletedProcess[s
 
 
 def gradebook_totals(course: Path) -> dict[str, float]:
-    view = read_grades(open_course(course), "quiz6")
+    view = read_grades(Course.open(course), "quiz6")
     return {s.student: s.score for s in view.students if s.submitted}
 
 
@@ -101,7 +101,7 @@ def test_real_engine_survives_notebooks_that_never_end(course: Path, monkeypatch
     for student, code in SLOW.items():
         submit(course, student, student_notebook(answers(), extra=code))
     report = grade_assignment(
-        course_root=course, assignment="quiz6", jobs=2, echo=False, judge="fastjudge:make"
+        course=Course.open(course), assignment="quiz6", jobs=2, echo=False, judge="fastjudge:make"
     )
     assert report.record("ada").result.score == 10
     for student in SLOW:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cnngrader.batch.course import find_submissions, open_course
+from cnngrader.course import Course
+from cnngrader.course.submissions import find_submissions
 from cnngrader.batch.fingerprint import content_key, notebook_digest, suite_digest
 from cnngrader.batch.plan import Reason, make_plan
 from cnngrader.batch.progress import Progress
@@ -16,6 +17,7 @@ from cnngrader.batch.protocol import Done, Failed, Fatal, Ready, Task, decode, e
 from cnngrader.batch.state import Record, Status, failed_result, load_record, write_record
 from cnngrader.batch.summary import BatchReport, ScoreChange, WorkerSummary, histogram, render_summary
 from cnngrader.batch.sync import SyncReport
+from cnngrader.confine import IsolationLevel
 from cnngrader.errors import CourseError
 from cnngrader.report.html import render_feedback
 from cnngrader.results import Outcome, QuestionResult, Result, TestResult
@@ -33,7 +35,7 @@ def result(scores: dict[str, float], errors: tuple[str, ...] = (), timeout: str 
         test = TestResult(f"{q}: the right answer", score, 1.0, outcome, "" if score else f"{q} is not right")
         questions.append(QuestionResult(q, score, 1.0, (test,)))
     return Result(
-        "quiz6", "quiz6.ipynb", sum(scores.values()), 10.0, "bubblewrap", tuple(questions), errors, 7
+        "quiz6", "quiz6.ipynb", sum(scores.values()), 10.0, IsolationLevel.BUBBLEWRAP, tuple(questions), errors, 7
     )
 
 
@@ -54,18 +56,19 @@ def test_record_round_trips_and_a_damaged_record_means_regrade(tmp_path: Path):
     assert load_record(tmp_path / "missing.json") is None
 
 
-def test_failed_result_scores_every_question_zero():
-    res = failed_result(assignment="quiz6", notebook=Path("x.ipynb"), why="stopped", isolation="fake", seed=3)
+def test_failed_result_scores_every_question_zero(course: Path):
+    spec = Course.open(course).assignment("quiz6")
+    res = failed_result(spec=spec, notebook=Path("x.ipynb"), why="stopped", isolation=IsolationLevel.NONE, seed=3)
     assert [q.id for q in res.questions] == list(QUESTIONS) and res.score == 0 and res.errors == ("stopped",)
 
 
 def test_suite_digest_follows_test_files_and_ignores_caches(course: Path):
-    before = suite_digest(course, "quiz6")
+    before = suite_digest(Course.open(course), "quiz6")
     (course / "autograder" / "quiz6" / "__pycache__").mkdir()
     (course / "autograder" / "quiz6" / "__pycache__" / "x.pyc").write_bytes(b"junk")
-    assert suite_digest(course, "quiz6") == before
+    assert suite_digest(Course.open(course), "quiz6") == before
     set_hidden_answer(course, "q3", "81")
-    after = suite_digest(course, "quiz6")
+    after = suite_digest(Course.open(course), "quiz6")
     assert after.digest != before.digest
     assert after.changed_files(dict(before.files)) == ("quiz6/test_q3.py",)
     assert notebook_digest(course / "nope.ipynb") == notebook_digest(course / "nope2.ipynb")
@@ -76,11 +79,11 @@ def test_suite_digest_follows_test_files_and_ignores_caches(course: Path):
 
 
 def test_plan_reasons_and_seeds(course: Path):
-    c = open_course(course)
+    c = Course.open(course)
     submit(course, "ada", student_notebook(answers()))
     submit(course, "bob", student_notebook(answers()))
     subs = find_submissions(c, "quiz6", None)
-    suite = suite_digest(course, "quiz6")
+    suite = suite_digest(Course.open(course), "quiz6")
     plan = make_plan(c, "quiz6", subs, suite=suite, engine="e1", force=False)
     assert [(p.submission.student, p.reason) for p in plan.todo] == [("ada", Reason.NEW), ("bob", Reason.NEW)]
     for p in plan.todo:
@@ -102,7 +105,7 @@ def test_plan_reasons_and_seeds(course: Path):
         Reason.NOTEBOOK
     ]
     set_hidden_answer(course, "q1", '"A"')
-    changed = make_plan(c, "quiz6", subs, suite=suite_digest(course, "quiz6"), engine="e1", force=False)
+    changed = make_plan(c, "quiz6", subs, suite=suite_digest(Course.open(course), "quiz6"), engine="e1", force=False)
     assert {p.submission.student: p.reason for p in changed.todo} == {
         "ada": Reason.TESTS,
         "bob": Reason.NOTEBOOK,
@@ -111,8 +114,8 @@ def test_plan_reasons_and_seeds(course: Path):
 
 def test_course_checks_and_submission_discovery(tmp_path: Path, course: Path):
     with pytest.raises(CourseError, match="autograder"):
-        open_course(tmp_path)
-    c = open_course(course)
+        Course.open(tmp_path)
+    c = Course.open(course)
     assert c.db_url == f"sqlite:///{course / 'gradebook.db'}" and c.db_path == course / "gradebook.db"
     submit(course, "ada", student_notebook(answers()), timestamp="2025-03-01 10:00:00 UTC")
     (course / "submitted" / "bob" / "lab6").mkdir(parents=True)  # another assignment only
@@ -142,7 +145,7 @@ def test_histogram():
     assert histogram([], 4) == ""
 
 
-def sample_report() -> BatchReport:
+def sample_report(course: Path) -> BatchReport:
     full = dict.fromkeys(QUESTIONS, 1.0)
     records = (
         record("ada", result(full)),
@@ -153,7 +156,7 @@ def sample_report() -> BatchReport:
                grader_error="gave up after 2 attempts: the grading worker died (killed by SIGKILL)"),
     )  # fmt: skip
     return BatchReport(
-        assignment="quiz6",
+        assignment=Course.open(course).assignment("quiz6"),
         records=records,
         graded=("bob", "cyd", "dud", "eve"),
         unchanged=1,
@@ -161,32 +164,32 @@ def sample_report() -> BatchReport:
         retried=("eve", "eve"),
         seconds=4.5,
         workers=(
-            WorkerSummary(0, 2, 3, (2.1, 1.9), 300 * 1024, 250 * 1024, "bubblewrap"),
-            WorkerSummary(1, 1, 2, (2.2,), 310 * 1024, 240 * 1024, "bubblewrap"),
+            WorkerSummary(0, 2, 3, (2.1, 1.9), 300 * 1024, 250 * 1024, IsolationLevel.BUBBLEWRAP),
+            WorkerSummary(1, 1, 2, (2.2,), 310 * 1024, 240 * 1024, IsolationLevel.BUBBLEWRAP),
         ),
         gradebook=SyncReport(4, ("question 'q11' has no grade cell",)),
     )
 
 
-def test_summary_matches_the_golden_file():
-    text = render_summary(sample_report()) + "\n"
+def test_summary_matches_the_golden_file(course: Path):
+    text = render_summary(sample_report(course)) + "\n"
     golden = GOLDEN / "summary.txt"
     if not golden.exists():  # first run writes it; review it, then it guards the layout
         golden.write_text(text)
     assert text == golden.read_text()
 
 
-def test_report_lists_errors_and_timeouts_by_student():
-    report = sample_report()
+def test_report_lists_errors_and_timeouts_by_student(course: Path):
+    report = sample_report(course)
     assert [n.student for n in report.errors] == ["cyd", "dud", "eve"]
     assert [(n.student, n.text) for n in report.timeouts] == [("cyd", "q5")]
-    assert report.isolation == {"bubblewrap": 4}
+    assert report.isolation == {IsolationLevel.BUBBLEWRAP: 4}
 
 
 def test_feedback_page_escapes_everything_and_keeps_layer_tables():
     table = "step  expected            found\n4     conv 3->2 pad 1     conv 3->2 pad 0"
     res = Result(
-        "lab6", "lab6.ipynb", 2.0, 8.0, "bubblewrap",
+        "lab6", "lab6.ipynb", 2.0, 8.0, IsolationLevel.BUBBLEWRAP,
         (QuestionResult("cnn", 2.0, 8.0, (
             TestResult("<script>alert(1)</script>", 2.0, 2.0, Outcome.PASSED),
             TestResult("layers", 0.0, 6.0, Outcome.FAILED, table),

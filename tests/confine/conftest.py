@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from cnngrader.confine import Limits, Run, Sandbox
+from cnngrader.confine import Limits, Sandbox
+from cnngrader.confine.trusted.run import Run
 
 FAST = Limits(cell_seconds=2.0, notebook_seconds=30.0, probe_seconds=3.0, max_reforks=2)
 

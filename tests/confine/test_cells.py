@@ -6,7 +6,7 @@ import statistics
 import time
 
 from cnngrader.confine import CellStatus, Limits
-from cnngrader.confine.ipython import SHELL_MESSAGE
+from cnngrader.confine.child.shell import SHELL_MESSAGE
 
 
 def statuses(run):

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from cnngrader.confine import CellStatus, IsolationLevel, Limits
-from cnngrader.confine.bwrap import python_paths
-from cnngrader.confine.limits import MiB
+from cnngrader.confine.shared.limits import MiB
+from cnngrader.confine.trusted.bwrap import python_paths
 
 pytestmark = pytest.mark.security
 REPO = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cnngrader.confine import IsolationLevel, Limits, Sandbox
-from cnngrader.confine.bwrap import find_bwrap
+from cnngrader.confine.trusted.bwrap import find_bwrap
 from cnngrader.errors import IsolationError, UsageError
 
 REPO = Path(__file__).resolve().parents[2]

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from cnngrader.confine.wipe import wipe_folder
+from cnngrader.confine.zygote.wipe import wipe_folder
 
 
 def test_everything_inside_goes_and_nothing_outside(tmp_path):

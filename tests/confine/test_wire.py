@@ -9,8 +9,7 @@ import socket
 import pytest
 import torch
 
-from cnngrader.confine.channel import Channel
-from cnngrader.confine.wire import (
+from cnngrader.confine.shared.wire import (
     MAX_DEPTH,
     MAX_HEADER_BYTES,
     PREFIX,
@@ -24,6 +23,7 @@ from cnngrader.confine.wire import (
     send_frame,
     unpack,
 )
+from cnngrader.confine.trusted.channel import Channel
 
 VALUES = [
     0, -7, 2**70, 3.5, -0.0, "", "héllo ✓", True, False, None,
@@ -120,7 +120,7 @@ def test_oversized_frames_are_refused_before_reading():
 def test_channel_reads_frames_with_a_deadline():
     import time
 
-    from cnngrader.confine.channel import ChannelClosed, ChannelTimeout
+    from cnngrader.confine.trusted.channel import ChannelClosed, ChannelTimeout
 
     a, b = socket.socketpair()
     channel = Channel(a, max_payload=1 << 20)

@@ -17,11 +17,14 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from cnngrader.contract import ASSIGNMENTS
+from cnngrader.course import Course
 from cnngrader.course.cells import nbgrader_meta
 from cnngrader.course.fill import fill_answers
 
 from .conftest import copy_course, nbgrader, read_nb, release_nb, solution_nb, source_nb
+
+COURSE = Course.open(Path(__file__).resolve().parents[2])
+ASSIGNMENTS = {a: COURSE.assignment(a) for a in COURSE.assignment_ids()}
 
 pytestmark = pytest.mark.slow
 

@@ -11,12 +11,16 @@ import nbformat
 import pytest
 
 from cnngrader.confine import Limits
-from cnngrader.course.limits import course_limits
+from cnngrader.course.config import load_settings
 from cnngrader.errors import CourseError
 
 from .conftest import copy_course
 
 BASE = 'c = get_config()\n'
+
+
+def course_limits(folder: Path) -> Limits:
+    return load_settings(folder).limits
 
 
 def course_with(tmp_path: Path, config: str) -> Path:

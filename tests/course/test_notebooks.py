@@ -12,10 +12,13 @@ from typing import Any
 import pytest
 from matplotlib import cbook
 
-from cnngrader.contract import ASSIGNMENTS
+from cnngrader.course import Course
 from cnngrader.course.cells import GradeCell, grade_cells, nbgrader_meta, solution_ids
 
 from .conftest import REPO, release_nb, solution_nb, source_nb
+
+COURSE = Course.open(Path(__file__).resolve().parents[2])
+ASSIGNMENTS = {a: COURSE.assignment(a) for a in COURSE.assignment_ids()}
 
 BOTH = pytest.mark.parametrize("assignment", sorted(ASSIGNMENTS))
 

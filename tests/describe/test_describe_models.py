@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from cnngrader.describe import describe_model
+from cnngrader.confine.child.describe import describe_model
 
 
 class Spellings(nn.Module):

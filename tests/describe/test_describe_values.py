@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from cnngrader.describe import Unsendable, to_plain
+from cnngrader.confine.child.describe import Unsendable, to_plain
 
 
 @pytest.mark.parametrize(("value", "plain"), [

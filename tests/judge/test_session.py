@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from cnngrader.contract import QUIZ6
+from coursekit import write_course
+
+from cnngrader.course import Course
 from cnngrader.errors import CourseError
 from cnngrader.judge.local import LocalSubmission
 from cnngrader.judge.session import HiddenSuite, run_once
@@ -42,18 +43,27 @@ def test_seeded(sub, rng, seed):
 '''
 
 
-@pytest.fixture
-def course(tmp_path: Path) -> Path:
-    suite = tmp_path / "autograder" / "quiz6"
-    suite.mkdir(parents=True)
-    (suite / "test_q1.py").write_text(textwrap.dedent(TOY))
-    (suite / "test_q2.py").write_text("def test_boom(sub):\n    {}['missing']\n")
-    return tmp_path
+BOOM = """
+import pytest
+pytestmark = pytest.mark.question("q2")
+
+@pytest.mark.points(1)
+def test_boom(sub):
+    {}['missing']
+"""
+QUESTIONS = {"q1": 1.0, "q2": 1.0, "q3": 1.0}
+NO_TEST = "import pytest\npytestmark = pytest.mark.question('q3')\n\n@pytest.mark.points(1)\ndef test_never(sub):\n    pass\n"
 
 
 @pytest.fixture
-def suite(course: Path):
-    s = HiddenSuite(course_root=course, assignment=QUIZ6)
+def course(tmp_path: Path) -> Course:
+    tests = {"test_q1.py": TOY, "test_q2.py": BOOM, "test_q3.py": NO_TEST}
+    return write_course(tmp_path, assignment="toy", questions=QUESTIONS, tests=tests)
+
+
+@pytest.fixture
+def suite(course: Course):
+    s = HiddenSuite(course=course, assignment="toy")
     yield s
     s.close()
 
@@ -62,11 +72,11 @@ def outcomes(questions, qid: str) -> list[str]:
     return [t.outcome.value for t in next(q for q in questions if q.id == qid).tests]
 
 
-def test_every_question_appears_in_contract_order(suite: HiddenSuite) -> None:
+def test_every_question_appears_in_notebook_order(suite: HiddenSuite) -> None:
     questions = suite.run(LocalSubmission({"q1": " c "}), seed=1)
-    assert [q.id for q in questions] == [q.id for q in QUIZ6.questions]
+    assert [q.id for q in questions] == list(QUESTIONS)
     assert questions[0].score == 1.0 and questions[0].max_score == 1.0
-    assert questions[2].tests == () and questions[2].score == 0.0
+    assert questions[1].score == 0.0 and questions[2].score == 1.0
 
 
 def test_outcomes_points_and_messages(suite: HiddenSuite) -> None:
@@ -89,21 +99,31 @@ def test_a_bug_in_a_hidden_test_is_an_error_without_traceback(suite: HiddenSuite
     assert q2.tests[0].message == "KeyError: 'missing'"
 
 
-def test_run_once_agrees_with_the_persistent_suite(course: Path, suite: HiddenSuite) -> None:
-    paths = sorted((course / "autograder" / "quiz6").glob("test_*.py"))
+def test_run_once_agrees_with_the_persistent_suite(course: Course, suite: HiddenSuite) -> None:
+    paths = sorted(course.tests_dir("toy").glob("test_*.py"))
     for ns in ({"q1": "C"}, {"q1": "A"}, {}):
-        once = run_once(paths=paths, assignment=QUIZ6, submission=LocalSubmission(ns), seed=5)
+        once = run_once(paths=paths, assignment=course.assignment("toy"), submission=LocalSubmission(ns), seed=5)
         assert once == suite.run(LocalSubmission(ns), seed=5)
 
 
-def test_a_suite_that_cannot_be_collected_is_a_course_error(tmp_path: Path) -> None:
-    folder = tmp_path / "autograder" / "quiz6"
-    folder.mkdir(parents=True)
-    (folder / "test_q1.py").write_text("def broken(:\n")
+def test_a_suite_that_cannot_be_collected_is_a_course_error(course: Course) -> None:
+    # Valid syntax, so the course reads its markers, but importing it fails.
+    (course.tests_dir("toy") / "test_q3.py").write_text(NO_TEST + "import no_such_module_anywhere\n")
     with pytest.raises(CourseError, match="could not be collected"):
-        HiddenSuite(course_root=tmp_path, assignment=QUIZ6)
+        HiddenSuite(course=course, assignment="toy")
 
 
-def test_missing_suite_folder_is_a_course_error(tmp_path: Path) -> None:
+def test_points_that_only_collection_can_count_are_checked_then(course: Course) -> None:
+    computed = "import pytest\nN = 2\npytestmark = pytest.mark.question('q3')\n\n@pytest.mark.points(1)\n" \
+               "@pytest.mark.parametrize('i', list(range(N)))\ndef test_twice(sub, i):\n    pass\n"
+    (course.tests_dir("toy") / "test_q3.py").write_text(computed)
+    with pytest.raises(CourseError, match="worth 2 points, but its grade cell gives 1"):
+        HiddenSuite(course=Course.open(course.root), assignment="toy")
+
+
+def test_missing_suite_folder_is_a_course_error(course: Course) -> None:
+    import shutil
+
+    shutil.rmtree(course.tests_dir("toy"))
     with pytest.raises(CourseError, match="no hidden tests"):
-        HiddenSuite(course_root=tmp_path, assignment=QUIZ6)
+        HiddenSuite(course=Course.open(course.root), assignment="toy")

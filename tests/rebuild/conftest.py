@@ -7,8 +7,8 @@ import json
 import pytest
 from torch import nn
 
-from cnngrader.confine.wire import tensors_from_bytes, tensors_to_bytes
-from cnngrader.describe import describe_model
+from cnngrader.confine.child.describe import describe_model
+from cnngrader.confine.shared.wire import tensors_from_bytes, tensors_to_bytes
 from cnngrader.rebuild import ModelDescription
 
 

@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from cnngrader.describe import describe_model
+from cnngrader.confine.child.describe import describe_model
 from cnngrader.rebuild import DescriptionError, ModelDescription, rebuild
 from cnngrader.rebuild.description import MAX_NODES
 from cnngrader.testing import StudentError

@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch import nn
 
-from cnngrader.describe import describe_model
+from cnngrader.confine.child.describe import describe_model
 from cnngrader.inspect import follow_model, total_parameters
 from cnngrader.rebuild import DescriptionError, ModelDescription, rebuild
 from cnngrader.testing import StudentError

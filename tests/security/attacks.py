@@ -222,7 +222,7 @@ SYS_MODULES = src(
         return fake
 
     for name in ("torch", "torch.fx", "torch.nn", "torch.nn.functional", "safetensors", "safetensors.torch",
-                 "json", "pickle", "numpy", "cnngrader", "cnngrader.confine.wire", "cnngrader.describe",
+                 "json", "pickle", "numpy", "cnngrader", "cnngrader.confine.shared.wire", "cnngrader.confine.child.describe",
                  "importlib"):
         sys.modules[name] = _fake_module(name)
     """
@@ -577,7 +577,7 @@ BATCH_SWITCH = _traced_model(
 FORGED_DESCRIPTION = WRONG_CNN + src(
     f"""
     # Answer the grader's "describe" probe with the lecture's CNN, while CNN itself stays wrong.
-    import cnngrader.confine.handlers as _handlers
+    import cnngrader.confine.child.handlers as _handlers
 
     class _Lecture(nn.Module):
         def __init__(self):
@@ -607,7 +607,7 @@ DESCRIPTION_INJECTION = WRONG_CNN + src(
     # Descriptions naming dangerous callables, absurd layers and private attributes: if the trusted
     # side resolved names by import or built what it is told, these would run or allocate there.
     import copy
-    import cnngrader.confine.handlers as _handlers
+    import cnngrader.confine.child.handlers as _handlers
 
     _real_describe = _handlers.describe_model
     _RCE = f"open('/tmp/{MARK}-rce', 'w').write('{MARK}')"
@@ -672,8 +672,8 @@ FORGED_SAFETENSORS = WRONG_CNN + src(
     # Every tensor payload the child sends is replaced by hand-made safetensors bytes that lie
     # about shapes and offsets, or are not safetensors at all.
     import json, struct, itertools
-    import cnngrader.confine.handlers as _handlers
-    import cnngrader.confine.wire as _wire
+    import cnngrader.confine.child.handlers as _handlers
+    import cnngrader.confine.shared.wire as _wire
 
     def _forged(header, data=b""):
         raw = json.dumps(header).encode()

@@ -576,9 +576,9 @@ def collect(world: World) -> None:
 def record_file(course: Path, student: Student) -> Path:
     """Where ``cnngrader grade`` keeps a submission's record (the TA-only source of truth)."""
     try:
-        from cnngrader.batch.course import open_course
+        from cnngrader.course import Course
 
-        return open_course(course).record_path(student.name, student.assignment)
+        return Course.open(course).record_path(student.name, student.assignment)
     except Exception:
         return course / "autograded" / student.name / student.assignment / "cnngrader.json"
 
