@@ -1,5 +1,8 @@
-PYTHON ?= python3
-export PYTHON
+# Two commands do everything on a fresh machine: `make demo` and `make test` (what CI runs).
+# Both install first (tools/setup.sh: Debian packages, then the project virtualenv in .venv).
+VENV := $(CURDIR)/.venv
+export PATH := $(VENV)/bin:$(PATH)
+PYTHON := $(VENV)/bin/python
 
 .PHONY: setup demo test security lint bench release
 
@@ -11,11 +14,12 @@ demo: setup
 	@bash tools/demo.sh
 
 # The test suite, as CI runs it: everything, then the hostile-submission suite as its own step
-# (it grades about 250 notebooks with the real CLI; `make security` runs it alone).
+# (it grades about 250 notebooks with the real CLI; `make security` runs it alone), then the linters.
 test: setup
 	$(PYTHON) -m pytest -q tests --ignore=tests/security
 	$(PYTHON) -m pytest -q tests/security
 	$(PYTHON) -m ruff check .
+	$(PYTHON) -m mypy
 
 security: setup
 	$(PYTHON) -m pytest -q tests/security
@@ -27,6 +31,7 @@ lint: setup
 bench: setup
 	$(PYTHON) benchmarks/bench_grade.py
 
+# Rebuild what students get from the instructor's notebooks (source/): adds what the notebooks
+# leave implicit, runs nbgrader generate_assignment, proves nothing leaked, writes solutions/.
 release: setup
-	cnngrader release lab6
-	cnngrader release quiz6
+	@for id in $$(ls source); do cnngrader release $$id || exit 1; done

@@ -114,8 +114,8 @@ def time_nbgrader(course: Path, assignment: str) -> tuple[float, dict[str, float
     subprocess.run(cmd, cwd=course, check=False, capture_output=True)  # some notebooks are hostile
     wall = time.perf_counter() - start
     sys.path.insert(0, str(ROOT / "src"))
-    from cnngrader.course import Course
     from cnngrader.batch.gradebook import read_grades
+    from cnngrader.course import Course
 
     view = read_grades(Course.open(course), assignment)
     return wall, {s.student: s.score for s in view.students if s.submitted}

@@ -11,7 +11,7 @@ from typing import Any
 
 from cnngrader.course import Course
 
-CONFIG = 'c = get_config()\n'
+CONFIG = "c = get_config()\n"
 
 
 def nbgrader_cell(source: str, **meta: Any) -> dict[str, Any]:
@@ -20,7 +20,9 @@ def nbgrader_cell(source: str, **meta: Any) -> dict[str, Any]:
             "metadata": {"nbgrader": {**base, **meta}}, "outputs": [], "source": source}  # fmt: skip
 
 
-def source_notebook(assignment: str, questions: Mapping[str, float], answers: Mapping[str, str] | None = None) -> dict[str, Any]:
+def source_notebook(
+    assignment: str, questions: Mapping[str, float], answers: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """A source notebook: per question an answer cell (``<q>_answer``) and a graded hidden-test cell."""
     cells = []
     for qid, points in questions.items():
@@ -29,8 +31,9 @@ def source_notebook(assignment: str, questions: Mapping[str, float], answers: Ma
         hidden = (f"### BEGIN HIDDEN TESTS\nfrom cnngrader.course.incell import grade_question\n"
                   f'grade_question("{assignment}", "{qid}", globals())\n### END HIDDEN TESTS')  # fmt: skip
         cells.append(nbgrader_cell(hidden, grade_id=qid, grade=True, locked=True, points=points))
-    return {"cells": cells, "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
-            "name": "python3"}, "language_info": {"name": "python"}}, "nbformat": 4, "nbformat_minor": 5}  # fmt: skip
+    kernel = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    metadata = {"kernelspec": kernel, "language_info": {"name": "python"}}
+    return {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
 
 
 def write_course(

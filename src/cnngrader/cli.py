@@ -89,8 +89,13 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-def _sub(subs: argparse._SubParsersAction, name: str, fn: Callable[[argparse.Namespace], int], help: str):  # type: ignore[type-arg]
-    p = subs.add_parser(name, help=help, description=help)
+def _sub(
+    subs: argparse._SubParsersAction,  # type: ignore[type-arg]  # argparse's own class is not generic at run time
+    name: str,
+    fn: Callable[[argparse.Namespace], int],
+    help: str,
+) -> argparse.ArgumentParser:
+    p: argparse.ArgumentParser = subs.add_parser(name, help=help, description=help)
     p.set_defaults(func=fn)
     p.add_argument("--course", type=Path, default=None,
                    help="the course folder (default: the one at or above the current folder)")  # fmt: skip

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from cnngrader.batch.grade import grade_assignment
-from cnngrader.course import Course
 from cnngrader.batch.summary import BatchReport
+from cnngrader.course import Course
 
 from .batchkit import ASSIGNMENT, FAKE_JUDGE, fake_judge_env, make_course
 

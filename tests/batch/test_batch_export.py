@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cnngrader.course import Course
 from cnngrader.batch.export import Format, destination, export_grades
 from cnngrader.batch.gradebook import open_gradebook, read_grades
+from cnngrader.course import Course
 from cnngrader.errors import UsageError
 
 from .batchkit import QUESTIONS, answers, expected_score, student_notebook, submit

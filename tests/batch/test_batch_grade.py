@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from cnngrader.course import Course
 from cnngrader.batch.gradebook import read_grades
 from cnngrader.batch.state import Status, load_record
+from cnngrader.course import Course
 from cnngrader.errors import UsageError
 
 from .batchkit import NBFORMAT3, QUESTIONS, answers, expected_score, student_notebook, submit

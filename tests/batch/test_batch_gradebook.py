@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from cnngrader.course import Course
 from cnngrader.batch.gradebook import (
     GradebookLocked,
     ensure_assignment,
@@ -22,6 +21,7 @@ from cnngrader.batch.gradebook import (
 from cnngrader.batch.snapshot import read_snapshot
 from cnngrader.batch.state import Record
 from cnngrader.confine import IsolationLevel
+from cnngrader.course import Course
 from cnngrader.errors import CourseError
 from cnngrader.results import QuestionResult, Result
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from cnngrader.course import Course
 from cnngrader.batch.snapshot import read_snapshot
 from cnngrader.batch.state import load_record
 from cnngrader.confine.trusted.procfs import children
+from cnngrader.course import Course
 
 from .batchkit import HERE, answers, expected_score, fake_judge_env, student_notebook, submit
 

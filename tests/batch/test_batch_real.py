@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from cnngrader.course import Course
 from cnngrader.batch.gradebook import read_grades
 from cnngrader.confine.trusted.procfs import children
+from cnngrader.course import Course
 
 from .batchkit import HERE, NBFORMAT3, answers, expected_score, student_notebook, submit
 

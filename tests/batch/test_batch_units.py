@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from cnngrader.course import Course
-from cnngrader.course.submissions import find_submissions
 from cnngrader.batch.fingerprint import content_key, notebook_digest, suite_digest
 from cnngrader.batch.plan import Reason, make_plan
 from cnngrader.batch.progress import Progress
@@ -18,6 +16,8 @@ from cnngrader.batch.state import Record, Status, failed_result, load_record, wr
 from cnngrader.batch.summary import BatchReport, ScoreChange, WorkerSummary, histogram, render_summary
 from cnngrader.batch.sync import SyncReport
 from cnngrader.confine import IsolationLevel
+from cnngrader.course import Course
+from cnngrader.course.submissions import find_submissions
 from cnngrader.errors import CourseError
 from cnngrader.report.html import render_feedback
 from cnngrader.results import Outcome, QuestionResult, Result, TestResult
@@ -35,7 +35,8 @@ def result(scores: dict[str, float], errors: tuple[str, ...] = (), timeout: str 
         test = TestResult(f"{q}: the right answer", score, 1.0, outcome, "" if score else f"{q} is not right")
         questions.append(QuestionResult(q, score, 1.0, (test,)))
     return Result(
-        "quiz6", "quiz6.ipynb", sum(scores.values()), 10.0, IsolationLevel.BUBBLEWRAP, tuple(questions), errors, 7
+        "quiz6", "quiz6.ipynb", sum(scores.values()), 10.0, IsolationLevel.BUBBLEWRAP,
+        tuple(questions), errors, 7,
     )
 
 
@@ -58,7 +59,8 @@ def test_record_round_trips_and_a_damaged_record_means_regrade(tmp_path: Path):
 
 def test_failed_result_scores_every_question_zero(course: Path):
     spec = Course.open(course).assignment("quiz6")
-    res = failed_result(spec=spec, notebook=Path("x.ipynb"), why="stopped", isolation=IsolationLevel.NONE, seed=3)
+    none = IsolationLevel.NONE
+    res = failed_result(spec=spec, notebook=Path("x.ipynb"), why="stopped", isolation=none, seed=3)
     assert [q.id for q in res.questions] == list(QUESTIONS) and res.score == 0 and res.errors == ("stopped",)
 
 
@@ -105,7 +107,8 @@ def test_plan_reasons_and_seeds(course: Path):
         Reason.NOTEBOOK
     ]
     set_hidden_answer(course, "q1", '"A"')
-    changed = make_plan(c, "quiz6", subs, suite=suite_digest(Course.open(course), "quiz6"), engine="e1", force=False)
+    suite = suite_digest(Course.open(course), "quiz6")
+    changed = make_plan(c, "quiz6", subs, suite=suite, engine="e1", force=False)
     assert {p.submission.student: p.reason for p in changed.todo} == {
         "ada": Reason.TESTS,
         "bob": Reason.NOTEBOOK,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,8 @@ from torchsummary import summary
 from cnngrader.course import Course
 
 from .conftest import release_nb, source_nb
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def n_params(module: nn.Module) -> int:
@@ -237,4 +240,5 @@ def test_quiz_solution_is_what_pytorch_does(question: str, quiz6_solution: dict[
 
 
 def test_the_quiz_key_covers_the_quiz() -> None:
-    assert list(QUIZ_KEY) == [q.id for q in Course.open(Path(__file__).resolve().parents[2]).assignment("quiz6").questions]
+    quiz6 = Course.open(REPO).assignment("quiz6")
+    assert list(QUIZ_KEY) == [q.id for q in quiz6.questions]

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import ast
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import pytest
 from matplotlib import cbook
 
 from cnngrader.course import Course
+from cnngrader.course.authoring import derive
 from cnngrader.course.cells import GradeCell, grade_cells, nbgrader_meta, solution_ids
+from cnngrader.course.fill import fill_answers
 
 from .conftest import REPO, release_nb, solution_nb, source_nb
 
@@ -116,11 +117,15 @@ def test_the_photograph_ships_with_matplotlib() -> None:
     assert "grace_hopper.jpg" in "".join(c.source for c in release_nb("lab6").cells)
 
 
-def test_source_and_solutions_are_what_the_build_script_writes() -> None:
-    done = subprocess.run(
-        [sys.executable, str(REPO / "tools" / "build_notebooks.py"), "--check"],
-        capture_output=True,
-        text=True,
-        check=False,
+@BOTH
+def test_the_release_build_has_nothing_left_to_add_to_the_sources(assignment: str) -> None:
+    nb = source_nb(assignment)
+    assert derive(nb, assignment) == [], "run `cnngrader release <id>` and commit what it added"
+
+
+@BOTH
+def test_solutions_are_the_release_with_the_reference_answers(assignment: str) -> None:
+    expected = nbformat.writes(fill_answers(release_nb(assignment), source_nb(assignment))) + "\n"
+    assert (REPO / "solutions" / f"{assignment}.ipynb").read_text() == expected, (
+        f"run `cnngrader release {assignment}`"
     )
-    assert done.returncode == 0, f"run `python tools/build_notebooks.py`:\n{done.stdout}{done.stderr}"

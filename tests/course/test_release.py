@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +42,7 @@ def test_release_is_what_nbgrader_generates_now(tmp_path: Path, assignment: str)
     assert files(fresh) == files(committed)
     for name in files(committed):
         assert comparable(read_nb(fresh / name)) == comparable(read_nb(committed / name)), (
-            f"release/{assignment}/{name} is stale: run `python tools/build_notebooks.py`"
+            f"release/{assignment}/{name} is stale: run `cnngrader release {assignment}`"
         )
     assert report.secret_lines_checked == len(secret_lines(source_nb(assignment))) > 0
 
@@ -77,9 +76,12 @@ def test_every_solution_line_is_checked(assignment: str) -> None:
 
 def leaky_course(root: Path, config: str) -> Path:
     """A course whose nbgrader config no longer recognises this course's region markers."""
-    test = ("import pytest\npytestmark = pytest.mark.question('a')\n\n"
-            "@pytest.mark.points(1)\ndef test_a(sub):\n    assert sub.value('answer') == 42, 'no'\n")  # fmt: skip
-    course = write_course(root, assignment="demo", questions={"a": 1}, tests={"test_a.py": test}, config=config)
+    test = (
+        "import pytest\npytestmark = pytest.mark.question('a')\n\n"
+        "@pytest.mark.points(1)\ndef test_a(sub):\n    assert sub.value('answer') == 42, 'no'\n"
+    )
+    tests = {"test_a.py": test}
+    course = write_course(root, assignment="demo", questions={"a": 1}, tests=tests, config=config)
     path = course.source_dir("demo") / "demo.ipynb"
     nb = nbformat.read(path, as_version=4)
     nb.cells.insert(0, nbformat.v4.new_code_cell("x = 1\n### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION"))

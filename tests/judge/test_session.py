@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from coursekit import write_course
 
 from cnngrader.course import Course
@@ -52,7 +51,10 @@ def test_boom(sub):
     {}['missing']
 """
 QUESTIONS = {"q1": 1.0, "q2": 1.0, "q3": 1.0}
-NO_TEST = "import pytest\npytestmark = pytest.mark.question('q3')\n\n@pytest.mark.points(1)\ndef test_never(sub):\n    pass\n"
+NO_TEST = (
+    "import pytest\npytestmark = pytest.mark.question('q3')\n\n"
+    "@pytest.mark.points(1)\ndef test_never(sub):\n    pass\n"
+)
 
 
 @pytest.fixture
@@ -102,7 +104,8 @@ def test_a_bug_in_a_hidden_test_is_an_error_without_traceback(suite: HiddenSuite
 def test_run_once_agrees_with_the_persistent_suite(course: Course, suite: HiddenSuite) -> None:
     paths = sorted(course.tests_dir("toy").glob("test_*.py"))
     for ns in ({"q1": "C"}, {"q1": "A"}, {}):
-        once = run_once(paths=paths, assignment=course.assignment("toy"), submission=LocalSubmission(ns), seed=5)
+        spec = course.assignment("toy")
+        once = run_once(paths=paths, assignment=spec, submission=LocalSubmission(ns), seed=5)
         assert once == suite.run(LocalSubmission(ns), seed=5)
 
 

@@ -128,7 +128,8 @@ class _Batch:
         """Up-to-date records that the gradebook does not reflect (a run killed before it synced)."""
         if not self.plan.current:
             return []
-        snapshot = read_snapshot(self.course, self.assignment, self.course.assignment(self.assignment).notebook_id)
+        notebook_id = self.course.assignment(self.assignment).notebook_id
+        snapshot = read_snapshot(self.course, self.assignment, notebook_id)
         return list(self.plan.current) if snapshot is None else snapshot.stale(self.plan.current)
 
     def _task(self, planned: Planned) -> Task:

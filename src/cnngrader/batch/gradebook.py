@@ -211,7 +211,7 @@ def write_records(
         _set_score(grade, by_student[student].scores().get(names.get(grade.cell_id, "")))
     gb.db.flush()  # the notebooks' scores, which penalties are computed from, are read by SQL
     assigner = late_penalties(course.settings.raw)
-    for submitted, student in _notebooks(gb, found, notebook, list(by_student)):
+    for submitted in _notebooks(gb, found, notebook, list(by_student)):
         apply_penalty(assigner, submitted.assignment, submitted)
     gb.db.commit()
     known.update(added)
@@ -244,12 +244,14 @@ def _grades(gb: Gradebook, assignment: Assignment, notebook: Notebook, students:
     )
 
 
-def _notebooks(gb: Gradebook, assignment: Assignment, notebook: Notebook, students: list[str]) -> Iterator[Any]:
-    """(SubmittedNotebook, student id) of these students' submitted copies of ``notebook``."""
+def _notebooks(
+    gb: Gradebook, assignment: Assignment, notebook: Notebook, students: list[str]
+) -> Iterator[Any]:
+    """These students' submitted copies of ``notebook`` (nbgrader's ``SubmittedNotebook``)."""
     from nbgrader.api import SubmittedAssignment, SubmittedNotebook
 
     return iter(
-        gb.db.query(SubmittedNotebook, SubmittedAssignment.student_id)
+        gb.db.query(SubmittedNotebook)
         .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
         .filter(
             SubmittedAssignment.assignment_id == assignment.id,
@@ -299,9 +301,10 @@ def parse_timestamp(text: str | None) -> datetime | None:
     from nbgrader.utils import parse_utc
 
     try:
-        return parse_utc(text)
+        parsed: datetime = parse_utc(text)
     except (ValueError, OverflowError):
         return None
+    return parsed
 
 
 # -- reading grades -----------------------------------------------------------------------------

@@ -35,7 +35,8 @@ def write_feedback(course: Course, record: Record) -> None:
 
 def write_autograded(course: Course, record: Record, cells: Sequence[CellReport]) -> None:
     """The submitted notebook with this run's outputs; none (and no stale one) if it was unreadable."""
-    path = course.autograded(record.student, record.assignment) / course.assignment(record.assignment).notebook
+    notebook_name = course.assignment(record.assignment).notebook
+    path = course.autograded(record.student, record.assignment) / notebook_name
     notebook = _load(Path(record.result.notebook)) if cells else None
     if notebook is None:
         remove(path)
@@ -67,7 +68,8 @@ def cell_outputs(report: CellReport) -> list[dict[str, Any]]:
     for shown in report.displays:
         out.append({"output_type": "display_data", "data": {"text/plain": _cap(shown)}, "metadata": {}})
     if report.figures:
-        note = f"<{report.figures} matplotlib figure{'s' if report.figures > 1 else ''}: not kept by the grader>"
+        plural = "s" if report.figures > 1 else ""
+        note = f"<{report.figures} matplotlib figure{plural}: not kept by the grader>"
         out.append({"output_type": "display_data", "data": {"text/plain": note}, "metadata": {}})
     if report.status is CellStatus.ERROR:
         ename = report.ename or "Error"
@@ -75,7 +77,8 @@ def cell_outputs(report: CellReport) -> list[dict[str, Any]]:
                     "traceback": [f"{ename}: {report.evalue}"]})  # fmt: skip
     elif report.status is CellStatus.TIMEOUT:
         why = "this cell ran out of time and was stopped"
-        out.append({"output_type": "error", "ename": "Timeout", "evalue": why, "traceback": [f"Timeout: {why}"]})
+        out.append({"output_type": "error", "ename": "Timeout", "evalue": why,
+                    "traceback": [f"Timeout: {why}"]})  # fmt: skip
     return out
 
 

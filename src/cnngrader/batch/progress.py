@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import Any, TextIO
 
 from cnngrader.report.terminal import terminal_safe
 
@@ -26,7 +26,7 @@ class Progress:
         self._first_done = 0.0  # the ETA counts from here: worker start-up says nothing of the rate
         self._bar = self._make_bar() if self.echo and self.stream.isatty() else None
 
-    def _make_bar(self):  # type: ignore[no-untyped-def]
+    def _make_bar(self) -> Any:  # tqdm is untyped
         from tqdm import tqdm
 
         return tqdm(

@@ -21,7 +21,9 @@ from cnngrader.errors import CourseError, UsageError
 
 TOLERANCE = 1e-9
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
-_CALL = re.compile(r"""grade_question\(\s*(["'])(?P<assignment>[^"']*)\1\s*,\s*(["'])(?P<question>[^"']*)\3""")
+_CALL = re.compile(
+    r"""grade_question\(\s*(["'])(?P<assignment>[^"']*)\1\s*,\s*(["'])(?P<question>[^"']*)\3"""
+)
 
 
 @dataclass(frozen=True)

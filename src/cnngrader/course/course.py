@@ -97,7 +97,9 @@ class Course:
 
     def step_dir(self, step: str, student: str, assignment: str) -> Path:
         """nbgrader's ``CourseDirectory.format_path``: the folder of one step, student, assignment."""
-        path = self.directories.structure.format(nbgrader_step=step, student_id=student, assignment_id=assignment)
+        path = self.directories.structure.format(
+            nbgrader_step=step, student_id=student, assignment_id=assignment
+        )
         return Path(os.path.normpath(self.root / path))
 
     def source_dir(self, assignment: str) -> Path:
@@ -158,7 +160,9 @@ class Course:
         source, tests = self.source_dir(assignment_id), self.tests_dir(assignment_id)
         if not source.is_dir() and not tests.is_dir():
             known = ", ".join(self.assignment_ids()) or "none"
-            raise UsageError(f"unknown assignment {assignment_id!r} in {self.root} (its assignments: {known})")
+            raise UsageError(
+                f"unknown assignment {assignment_id!r} in {self.root} (its assignments: {known})"
+            )
         if not tests.is_dir():
             raise CourseError(f"assignment {assignment_id!r} has no hidden tests: {tests} is not a folder")
         return read_assignment(assignment_id, source, tests)
@@ -172,7 +176,9 @@ class Course:
             nbgrader_step=glob.escape(step), student_id="*", assignment_id=glob.escape(assignment)
         )
         pattern = os.path.normpath(os.path.join(glob.escape(str(self.root)), relative))
-        template = re.escape(str(self.step_dir(step, "\0", assignment))).replace(re.escape("\0"), "(?P<s>[^/]+)")
+        template = re.escape(str(self.step_dir(step, "\0", assignment))).replace(
+            re.escape("\0"), "(?P<s>[^/]+)"
+        )
         out = []
         for path in glob.glob(pattern):
             match = re.fullmatch(template, path)
@@ -187,6 +193,9 @@ def is_course(folder: Path) -> bool:
 
 
 def _lacks(folder: Path) -> str:
-    missing = [name for name, ok in ((CONFIG_FILE, (folder / CONFIG_FILE).is_file()),
-                                     (f"{HIDDEN_TESTS}/", (folder / HIDDEN_TESTS).is_dir())) if not ok]  # fmt: skip
+    present = {
+        CONFIG_FILE: (folder / CONFIG_FILE).is_file(),
+        f"{HIDDEN_TESTS}/": (folder / HIDDEN_TESTS).is_dir(),
+    }
+    missing = [name for name, ok in present.items() if not ok]
     return f"it has no {' and no '.join(missing)}" if missing else "it is not readable"

@@ -57,8 +57,9 @@ def read_file(path: Path) -> list[TestMarkers]:
         question = _question(marks, path, where) or module_question
         if question is None:
             raise CourseError(
-                f"{path}: {where} has no question marker: add pytestmark = pytest.mark.question(\"<grade id>\") "
-                "to the file, or @pytest.mark.question(...) to the test"
+                f"{path}: {where} has no question marker: add "
+                'pytestmark = pytest.mark.question("<grade id>") to the file, '
+                "or @pytest.mark.question(...) to the test"
             )
         points = _points(marks, path, where)
         tests.append(TestMarkers(path, function.name, question, points, _cases(marks)))

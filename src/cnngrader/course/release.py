@@ -9,10 +9,14 @@ from pathlib import Path
 
 import nbformat
 
+from cnngrader.course.assignments import source_notebook
+from cnngrader.course.authoring import Derived, derive_file
 from cnngrader.course.course import Course
+from cnngrader.course.fill import fill_answers
 from cnngrader.course.leaks import find_leaks, secret_lines
 from cnngrader.errors import CourseError
 
+SOLUTIONS = "solutions"  # the course's reference answers, each a full-mark submission
 NBGRADER_TIMEOUT = 300  # seconds; generate_assignment takes about two here
 
 
@@ -24,13 +28,20 @@ class ReleaseReport:
     release_dir: Path
     notebooks: tuple[Path, ...]
     secret_lines_checked: int
+    derived: Derived | None = None
+    solution: Path | None = None
 
     def __str__(self) -> str:
         names = ", ".join(p.name for p in self.notebooks)
-        return (
+        lines = [
             f"released {self.assignment} to {self.release_dir} ({names}); "
             f"none of {self.secret_lines_checked} solution and hidden-test lines reached it"
-        )
+        ]
+        if self.derived is not None and self.derived.added:
+            lines.append(f"source {self.derived}")
+        if self.solution is not None:
+            lines.append(f"reference answers, as a submission: {self.solution}")
+        return "\n".join(lines)
 
 
 def release_assignment(*, course: Course, assignment: str) -> ReleaseReport:
@@ -39,26 +50,40 @@ def release_assignment(*, course: Course, assignment: str) -> ReleaseReport:
     Raises ``CourseError`` if the assignment's notebook and hidden tests disagree, nbgrader
     fails, or any solution or hidden-test line of the source notebook appears in the release.
     """
+    derived = derive_file(source_notebook(assignment, course.source_dir(assignment)), assignment)
     spec = course.assignment(assignment)  # the grade cells and the hidden tests agree
     source_path = course.source_notebook(assignment)
-    generate_assignment(course_root=course.root, assignment=assignment)
+    generate_assignment(course_folder=course.folder, course_root=course.root, assignment=assignment)
     released = course.release_dir(assignment) / spec.notebook
     checked = prove_clean(source_path, released)
-    return ReleaseReport(assignment, released.parent, (released,), checked)
+    solution = write_solution(source_path, released, course.root / SOLUTIONS / spec.notebook)
+    return ReleaseReport(assignment, released.parent, (released,), checked, derived, solution)
 
 
-def generate_assignment(*, course_root: Path, assignment: str) -> None:
-    """The real ``nbgrader generate_assignment --force``, run from the course folder."""
+def generate_assignment(*, course_folder: Path, course_root: Path, assignment: str) -> None:
+    """The real ``nbgrader generate_assignment --force``, run where ``nbgrader_config.py`` is."""
     command = [
         sys.executable, "-m", "nbgrader", "generate_assignment", assignment,
         "--force", f"--CourseDirectory.root={course_root}",
     ]  # fmt: skip
     done = subprocess.run(
-        command, cwd=course_root, capture_output=True, text=True, timeout=NBGRADER_TIMEOUT, check=False
+        command, cwd=course_folder, capture_output=True, text=True, timeout=NBGRADER_TIMEOUT, check=False
     )
     if done.returncode != 0:
         tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
         raise CourseError(f"nbgrader generate_assignment {assignment} failed:\n{tail}")
+
+
+def write_solution(source_path: Path, released_path: Path, target: Path) -> Path:
+    """The released notebook with the reference answers typed into its answer cells: a submission
+    with full marks, and nothing hidden in it (``solutions/<notebook>``)."""
+    source = nbformat.read(source_path, as_version=4)
+    filled = fill_answers(nbformat.read(released_path, as_version=4), source)
+    text = nbformat.writes(filled) + "\n"
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return target
 
 
 def prove_clean(source_path: Path, released_path: Path) -> int:

@@ -22,7 +22,9 @@ class Submission:
     problem: str | None = None  # why it cannot be handed to a grader at all (a link, a pipe)
 
 
-def find_submissions(course: Course, assignment: str, students: tuple[str, ...] | None = None) -> list[Submission]:
+def find_submissions(
+    course: Course, assignment: str, students: tuple[str, ...] | None = None
+) -> list[Submission]:
     """Every submitted folder of ``assignment``, or only those of ``students``."""
     found = course.submitting_students(assignment)
     if students:

@@ -96,7 +96,7 @@ def points_of(item: pytest.Item) -> float:
 def display_name(item: pytest.Item) -> str:
     """The first docstring line of the test, else its name in words."""
     doc = getattr(getattr(item, "function", None), "__doc__", None)
-    if doc and doc.strip():
+    if isinstance(doc, str) and doc.strip():
         return doc.strip().splitlines()[0].strip()
     name = item.name.split("[")[0]
     return name.removeprefix("test_").replace("_", " ")

@@ -12,7 +12,7 @@ import json
 import re
 import zlib
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import torch
 
@@ -22,6 +22,7 @@ from cnngrader.confine.trusted.run import Run
 from cnngrader.rebuild import ModelDescription, ReproductionCheck, rebuild
 from cnngrader.testing import NotAttempted, StudentError, StudentProblem, StudentTimeout
 
+T = TypeVar("T")
 READABLE = "numbers, strings, booleans, None, lists, tuples, dicts, sets or tensors"
 MAX_ARG_CHARS = 60
 
@@ -136,7 +137,7 @@ class RemoteSubmission:
             raise StudentError(f"{entry.class_name}() gave different weights when it was built again; "
                                "the grader needs a constructor that does the same thing each time")
 
-    def _probe(self, name: str, what: str, probe: Callable[[], Any]) -> Any:
+    def _probe(self, name: str, what: str, probe: Callable[[], T]) -> T:
         try:
             return probe()
         except ProbeError as err:

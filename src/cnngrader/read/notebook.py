@@ -95,7 +95,7 @@ def parse_notebook(text: str, *, name: str) -> NotebookNode:
     try:
         with warnings.catch_warnings():  # a missing cell id is nbformat's chore, not the student's
             warnings.simplefilter("ignore")
-            nb = nbformat.reads(text, as_version=4)
+            nb: NotebookNode = nbformat.reads(text, as_version=4)
             nbformat.validate(nb)
     except nbformat.ValidationError as exc:
         raise NotebookError(f"{name} is not a valid notebook: {_first_line(exc.message)}") from None

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 import torch
 
@@ -170,24 +170,24 @@ def _expect(condition: bool, message: str) -> None:
 
 def _mapping(value: Any, what: str) -> dict[str, Any]:
     _expect(isinstance(value, dict) and all(isinstance(k, str) for k in value), f"{what} must be an object")
-    return value
+    return cast(dict[str, Any], value)
 
 
 def _bool(value: Any, what: str) -> bool:
     _expect(type(value) is bool, f"{what} must be true or false")
-    return value
+    return bool(value)
 
 
 def _identifier(value: Any, what: str) -> str:
     _expect(isinstance(value, str) and len(value) <= MAX_NAME_CHARS and bool(_IDENTIFIER.match(value))
             and not keyword.iskeyword(value), f"{what} {str(value)[:80]!r} is not a valid name")
-    return value
+    return cast(str, value)
 
 
 def _path(value: Any, what: str) -> str:
     _expect(isinstance(value, str) and len(value) <= MAX_NAME_CHARS and bool(_PATH.match(value)),
             f"{what} {str(value)[:80]!r} is not a valid attribute path")
-    return value
+    return cast(str, value)
 
 
 def _tensor_specs(value: Any, what: str, *, with_grad: bool = False) -> tuple[TensorSpec, ...]:
@@ -248,7 +248,7 @@ def _target(op: NodeOp, value: Any, node: str) -> str:
     if op in (NodeOp.GET_ATTR, NodeOp.CALL_MODULE):
         return _path(value, f"target of node {node}")
     _expect(isinstance(value, str) and 0 < len(value) <= MAX_NAME_CHARS, f"node {node} has a bad target")
-    return value
+    return cast(str, value)
 
 
 def decode_arg(value: Any, nodes: set[str] | None, budget: list[int], depth: int = 0) -> Any:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import torch
 import torch.fx as fx
@@ -81,7 +81,7 @@ def _module(module: nn.Module, args: tuple[Any, ...], kwargs: Mapping[str, Any])
         return None
     (x,) = args
     if type(module) in SAME_SHAPE_MODULES:
-        return x
+        return cast(torch.Tensor, x)
     if type(module) is nn.Linear:
         return _linear(x, module.weight)
     dims = ADAPTIVE_POOLS.get(type(module))
@@ -99,7 +99,7 @@ def _call(
     if linear and len(rest) in (1, 2) and _meta(rest[0]):
         return _linear(x, rest[0])
     if same and not any(isinstance(a, torch.Tensor) for a in rest):
-        return x
+        return cast(torch.Tensor, x)
     if broadcast and len(rest) == 1:
         other = rest[0]
         if isinstance(other, (int, float, bool)) or _meta(other):

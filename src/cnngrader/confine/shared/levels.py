@@ -42,4 +42,9 @@ class IsolationLevel(str, enum.Enum):
         return self.value
 
 
-_RANK = {IsolationLevel.NONE: -1, IsolationLevel.RLIMITS: 0, IsolationLevel.SECCOMP: 1, IsolationLevel.BUBBLEWRAP: 2}
+_RANK = {
+    IsolationLevel.NONE: -1,
+    IsolationLevel.RLIMITS: 0,
+    IsolationLevel.SECCOMP: 1,
+    IsolationLevel.BUBBLEWRAP: 2,
+}

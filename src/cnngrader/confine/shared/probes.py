@@ -83,7 +83,9 @@ def failure_from(header: dict[str, Any]) -> ProbeError | None:
         return None
     if kind not in CHILD_FAILURES:
         return None
-    return ProbeError(kind, _text(header.get("message"), MAX_MESSAGE_CHARS), _text(header.get("type"), MAX_TYPE_CHARS))
+    return ProbeError(
+        kind, _text(header.get("message"), MAX_MESSAGE_CHARS), _text(header.get("type"), MAX_TYPE_CHARS)
+    )
 
 
 def _text(value: Any, cap: int) -> str:

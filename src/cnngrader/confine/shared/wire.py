@@ -196,7 +196,9 @@ def _decode(data: Any, tensors: Mapping[str, torch.Tensor], depth: int, budget: 
         raise WireError("set holds an unhashable item") from None
 
 
-def _decode_dict(body: list[Any], tensors: Mapping[str, torch.Tensor], depth: int, budget: list[int]) -> dict:
+def _decode_dict(
+    body: list[Any], tensors: Mapping[str, torch.Tensor], depth: int, budget: list[int]
+) -> dict[str, Any]:
     out = {}
     for pair in body:
         if type(pair) is not list or len(pair) != 2:

@@ -89,7 +89,8 @@ class Run:
 
     def forward(self, handle: Handle, *inputs: Any) -> Any:
         """The student's own model on ``inputs``, in eval mode without gradients."""
-        return self._value(self._probe({"op": ProbeOp.FORWARD.value}, {"inputs": tuple(inputs)}, handle=handle))
+        reply = self._probe({"op": ProbeOp.FORWARD.value}, {"inputs": tuple(inputs)}, handle=handle)
+        return self._value(reply)
 
     def close(self) -> None:
         with self._lock:
