@@ -34,7 +34,7 @@ def test_unknown_assignment_is_a_usage_error_naming_the_known_ones(tmp_path: Pat
 def test_a_folder_that_is_not_a_course_exits_3(tmp_path: Path) -> None:
     out = cnngrader("check", "x.ipynb", "--assignment", "lab6", "--course", str(tmp_path))
     assert out.returncode == 3
-    assert "no autograder/ folder" in out.stderr
+    assert "is not a course folder: it has no nbgrader_config.py and no autograder/" in out.stderr
 
 
 @pytest.mark.parametrize("content", [b"", b"{oops", b'{"a": 1}'])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
@@ -48,17 +49,29 @@ def test_assignment_and_grade_cells_come_from_the_source_notebook(course: Path):
 def test_missing_grade_cells_and_missing_source_are_reported(course: Path):
     import nbformat
 
-    nb = nbformat.read(course / "source" / "quiz6" / "quiz6.ipynb", as_version=4)
-    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "q10"]
-    nbformat.write(nb, course / "source" / "quiz6" / "quiz6.ipynb")
+    c = Course.open(course)
+    with open_gradebook(c) as gb:
+        assert ensure_assignment(gb, c, "quiz6") == ()
+    # The instructor adds q11 to the notebook and its tests, but the gradebook still holds the
+    # assignment as it was released: its score can be recorded, not written to the gradebook.
+    path = course / "source" / "quiz6" / "quiz6.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    graded = next(cell for cell in nb.cells if cell.metadata.get("nbgrader", {}).get("grade_id") == "q10")
+    extra = nbformat.from_dict(json.loads(json.dumps(graded)))
+    extra.metadata.nbgrader.grade_id, extra.id = "q11", "q11"
+    extra.source = extra.source.replace('"q10"', '"q11"')
+    nb.cells.append(extra)
+    nbformat.write(nb, path)
+    test = (course / "autograder" / "quiz6" / "test_q10.py").read_text().replace("q10", "q11")
+    (course / "autograder" / "quiz6" / "test_q11.py").write_text(test)
     c = Course.open(course)
     with open_gradebook(c) as gb:
         problems = ensure_assignment(gb, c, "quiz6")
-    assert len(problems) == 1 and "'q10' has no grade cell" in problems[0]
-    (course / "source" / "quiz6" / "quiz6.ipynb").unlink()
+    assert len(problems) == 1 and "'q11' has no grade cell" in problems[0]
     (course / "gradebook.db").unlink()
-    with open_gradebook(c) as gb, pytest.raises(CourseError, match="cnngrader release quiz6"):
-        ensure_assignment(gb, c, "quiz6")
+    path.rename(path.with_suffix(".bak"))
+    with pytest.raises(CourseError, match="has no notebook"):
+        Course.open(course).assignment("quiz6")
 
 
 def test_records_written_read_back_through_the_api_and_the_fast_snapshot(course: Path):
@@ -67,7 +80,7 @@ def test_records_written_read_back_through_the_api_and_the_fast_snapshot(course:
     bob = record("bob", {"q1": 1.0, "q2": 0.5})
     with open_gradebook(c) as gb:
         ensure_assignment(gb, c, "quiz6")
-        write_records(gb, "quiz6", [ada, bob], set())
+        write_records(gb, c, "quiz6", [ada, bob], set())
     view = {s.student: s for s in read_grades(c, "quiz6").students}
     assert view["ada"].score == 10 and view["ada"].timestamp == "2025-03-01 10:00:00"
     assert view["bob"].scores["q2"] == 0.5 and view["bob"].score == 1.5
@@ -83,7 +96,8 @@ def test_snapshot_of_a_missing_or_foreign_database(course: Path):
     c = Course.open(course)
     empty = read_snapshot(c, "quiz6", "quiz6")
     assert empty is not None and empty.stale([record("ada", {})]) != []
-    assert read_snapshot(replace(c, db_url="postgresql://x/y"), "quiz6", "quiz6") is None
+    foreign = Course(replace(c.settings, db_url="postgresql://x/y"))
+    assert read_snapshot(foreign, "quiz6", "quiz6") is None
 
 
 @pytest.mark.slow
@@ -97,7 +111,8 @@ def test_a_locked_gradebook_is_waited_for_not_lost(course: Path):
     release.start()
     started = time.monotonic()
     with open_gradebook(c) as gb:
-        with_retries(gb, lambda: write_records(gb, "quiz6", [record("ada", {"q1": 1.0})], set()), patience=30)
+        late = [record("ada", {"q1": 1.0})]
+        with_retries(gb, lambda: write_records(gb, c, "quiz6", late, set()), patience=30)
     release.join()
     holder.close()
     assert time.monotonic() - started > 6

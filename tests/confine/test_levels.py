@@ -40,7 +40,8 @@ def outcome(action):
 
 def test_levels_are_ordered_and_named():
     assert IsolationLevel.BUBBLEWRAP > IsolationLevel.SECCOMP > IsolationLevel.RLIMITS
-    assert [level.value for level in IsolationLevel] == ["rlimits", "seccomp", "bubblewrap"]
+    assert [level.value for level in IsolationLevel] == ["none", "rlimits", "seccomp", "bubblewrap"]
+    assert IsolationLevel.RLIMITS > IsolationLevel.NONE  # a refused submission ran nowhere
     assert IsolationLevel("seccomp") is IsolationLevel.SECCOMP
 
 

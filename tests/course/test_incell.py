@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import textwrap
 from pathlib import Path
 
 import pytest
+from coursekit import write_course
 
 from cnngrader.course.incell import feedback, grade_question
 from cnngrader.errors import CourseError
@@ -46,10 +46,7 @@ SUITE = '''
 
 @pytest.fixture
 def course(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "nbgrader_config.py").write_text("")
-    suite = tmp_path / "autograder" / "quiz6"
-    suite.mkdir(parents=True)
-    (suite / "test_q3.py").write_text(textwrap.dedent(SUITE))
+    write_course(tmp_path, assignment="quiz6", questions={"q3": 1.0}, tests={"test_q3.py": SUITE})
     notebook_dir = tmp_path / "autograded" / "alice" / "quiz6"
     notebook_dir.mkdir(parents=True)
     monkeypatch.chdir(notebook_dir)  # where nbgrader runs a submission
@@ -83,7 +80,8 @@ def test_a_missing_answer_is_not_attempted(course: Path, capsys: pytest.CaptureF
 
 
 def test_missing_hidden_tests_are_a_course_error(course: Path) -> None:
-    with pytest.raises(CourseError, match=r"test_q4\.py"):
+    write_course(course, assignment="quiz6", questions={"q3": 1.0, "q4": 1.0}, tests={})
+    with pytest.raises(CourseError, match=r"quiz6\.ipynb: the grade cell 'q4' has no hidden test"):
         grade_question("quiz6", "q4", {"q4": (1, 1, 96, 96)})
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import nbformat
 
-from cnngrader.course.assignments import source_notebook
 from cnngrader.course.authoring import Derived, derive_file
 from cnngrader.course.course import Course
 from cnngrader.course.fill import fill_answers
@@ -50,9 +49,9 @@ def release_assignment(*, course: Course, assignment: str) -> ReleaseReport:
     Raises ``CourseError`` if the assignment's notebook and hidden tests disagree, nbgrader
     fails, or any solution or hidden-test line of the source notebook appears in the release.
     """
-    derived = derive_file(source_notebook(assignment, course.source_dir(assignment)), assignment)
     spec = course.assignment(assignment)  # the grade cells and the hidden tests agree
     source_path = course.source_notebook(assignment)
+    derived = derive_file(source_path, assignment)  # adds only: the questions stay as checked
     generate_assignment(course_folder=course.folder, course_root=course.root, assignment=assignment)
     released = course.release_dir(assignment) / spec.notebook
     checked = prove_clean(source_path, released)

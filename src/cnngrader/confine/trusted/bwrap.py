@@ -65,16 +65,35 @@ def readable_paths() -> list[str]:
     return [*system, *python_paths(), "/proc"]
 
 
+def covering_mounts(paths: list[str]) -> list[str]:
+    """For paths inside a writable tmpfs of the sandbox (a clone under ``/tmp``), the folder just
+    below that tmpfs on the way to each: mounted read-only, so the way there cannot be written."""
+    out: list[str] = []
+    for path in map(Path, paths):
+        for mount in (TMP, SHM, SCRATCH):
+            if path.is_relative_to(mount) and path != Path(mount):
+                top = str(Path(mount) / path.relative_to(mount).parts[0])
+                if top != str(path) and top not in out:
+                    out.append(top)
+    return out
+
+
 def bwrap_argv(bwrap: str, *, fonts: Path, tmpfs_bytes: int, env: Mapping[str, str]) -> list[str]:
     """The full ``bwrap ... --`` prefix; the zygote's own command follows it."""
     args = [bwrap, *namespace_options(), *system_binds()]
     args += ["--proc", "/proc", "--dev", "/dev"]
     for path in (SHM, TMP, SCRATCH):
         args += ["--size", str(tmpfs_bytes), "--tmpfs", path]
-    # After the tmpfs mounts, so that a checkout or a virtualenv under /tmp is not hidden by them.
+    # After the tmpfs mounts, so that a checkout or a virtualenv under /tmp is not hidden by them;
+    # the folders leading to it get a tmpfs of their own, made read-only once it is bound.
+    covers = covering_mounts(python_paths())
+    for top in covers:
+        args += ["--size", str(1024 * 1024), "--tmpfs", top]
     for path in python_paths():
         args += ["--ro-bind", path, path]
     args += ["--ro-bind", str(fonts), FONTS]
+    for top in covers:
+        args += ["--remount-ro", top]
     args += ["--remount-ro", "/dev", "--remount-ro", "/", "--clearenv"]
     for key, value in env.items():
         args += ["--setenv", key, value]
