@@ -1,0 +1,49 @@
+"""Where the analysis gets its input: the assignment's questions, and the records of its students.
+
+The only two places that know the course's layout; everything else works on what they return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from cnngrader import contract
+from cnngrader.batch.course import find_submissions, open_course
+from cnngrader.batch.state import Record, load_record
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question as the analysis needs it: its id, its points, and the names it defines."""
+
+    id: str
+    points: float
+    names: tuple[str, ...] = ()  # the values its answer is recorded under (a quiz's ``q1``)
+
+
+@dataclass(frozen=True)
+class Records:
+    """The records of one assignment, and the students who submitted without one yet."""
+
+    records: tuple[Record, ...]
+    ungraded: tuple[str, ...] = ()
+
+
+def assignment_items(assignment: str) -> tuple[Item, ...]:
+    """The questions of ``assignment`` and their points, in the notebook's order."""
+    spec = contract.assignment(assignment)
+    return tuple(Item(q.id, float(q.points), tuple(q.names)) for q in spec.questions)
+
+
+def course_records(course_root: Path, assignment: str) -> Records:
+    """Every record of ``assignment`` for the students who submitted it, by student name."""
+    course = open_course(course_root)
+    found, ungraded = [], []
+    for submission in find_submissions(course, assignment, None):
+        record = load_record(course.record_path(submission.student, assignment))
+        if record is None:
+            ungraded.append(submission.student)
+        else:
+            found.append(record)
+    return Records(tuple(found), tuple(ungraded))
