@@ -101,11 +101,18 @@ def item_map(items: Sequence[ItemStats]) -> Plot | None:
     _label_points(fig, ax, [(i.question, i.difficulty or 0.0, _r(i)) for i in shown])
     revise = [i.question for i in shown if i.judged and _r(i) < MARGINAL]
     unsure = [i.question for i in shown if not i.judged]
-    alt = (f"Scatter plot of difficulty against discrimination for {len(shown)} questions. "
-           + (f"Below the revise line ({MARGINAL}): {', '.join(revise)}." if revise
-              else f"None with enough data is below the revise line ({MARGINAL}).")
-           + (f" Too few students to judge: {', '.join(unsure)}." if unsure else "")
-           + " Points: " + "; ".join(f"{i.question} ({i.difficulty:.2f}, {_r(i):.2f})" for i in shown) + ".")
+    alt = (
+        f"Scatter plot of difficulty against discrimination for {len(shown)} questions. "
+        + (
+            f"Below the revise line ({MARGINAL}): {', '.join(revise)}."
+            if revise
+            else f"None with enough data is below the revise line ({MARGINAL})."
+        )
+        + (f" Too few students to judge: {', '.join(unsure)}." if unsure else "")
+        + " Points: "
+        + "; ".join(f"{i.question} ({i.difficulty:.2f}, {_r(i):.2f})" for i in shown)
+        + "."
+    )
     return Plot(_png(fig), alt)
 
 

@@ -102,19 +102,25 @@ def _intro(f: Findings) -> str:
            "Computed from the grading records: nothing was regraded.</p>"]  # fmt: skip
     notes = []
     if f.ungraded:
-        notes.append(f"{_count(len(f.ungraded), 'submission')} without a record yet, not counted here "
-                     f"({_names(f.ungraded)}): run <code>cnngrader grade {escape(f.assignment)}</code>.")
+        notes.append(
+            f"{_count(len(f.ungraded), 'submission')} without a record yet, not counted here "
+            f"({_names(f.ungraded)}): run <code>cnngrader grade {escape(f.assignment)}</code>."
+        )
     if f.with_answers < f.students:
         notes.append(f"{_count(f.students - f.with_answers, 'record')} of {f.students} kept no answers "
                      "(graded before cnngrader kept them, or their grading failed), so option and answer "
                      f"counts leave them out; <code>cnngrader grade {escape(f.assignment)} --force</code> "
                      "records them.")  # fmt: skip
     if f.students < MIN_STUDENTS:
-        notes.append(f"With {_count(f.students, 'student')}, there is too little data for discrimination "
-                     f"or reliability (they need at least {MIN_STUDENTS}); means and counts still hold.")
+        notes.append(
+            f"With {_count(f.students, 'student')}, there is too little data for discrimination "
+            f"or reliability (they need at least {MIN_STUDENTS}); means and counts still hold."
+        )
     elif f.students < ROUGH_BELOW:
-        notes.append(f"With {f.students} students, discrimination values are rough: one student more or "
-                     "less can move them by a tenth or more. Read them as hints, not verdicts.")
+        notes.append(
+            f"With {f.students} students, discrimination values are rough: one student more or "
+            "less can move them by a tenth or more. Read them as hints, not verdicts."
+        )
     out += [f'<p class="note">{n}</p>' for n in notes]
     return "\n".join(out)
 
@@ -182,8 +188,11 @@ def _look_first(items: Sequence[ItemStats]) -> str:
 
 def _item_row(i: ItemStats) -> list[str]:
     r = i.discrimination
-    shown = f'<span class="warn">n/a: {escape(r.why)}</span>' if r.value is None else (
-        f"{r.value:.2f}" if i.judged else f'<span class="meta">({r.value:.2f})</span>')
+    shown = (
+        f'<span class="warn">n/a: {escape(r.why)}</span>'
+        if r.value is None
+        else (f"{r.value:.2f}" if i.judged else f'<span class="meta">({r.value:.2f})</span>')
+    )
     return [
         _link(i.question),
         f"{i.max_score:g}", f"{i.mean:.2f}", _share(i.difficulty), shown, str(i.students),
