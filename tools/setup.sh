@@ -13,6 +13,16 @@ if ! command -v bwrap >/dev/null 2>&1; then
   fi
 fi
 
+# chromium renders `cnngrader report`'s page in the browser test (headless, offline).
+if ! command -v chromium >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "setup: installing chromium (the report's browser test) from Debian"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "setup: chromium is not installed and cannot be installed here; the report's browser test will skip" >&2
+  fi
+fi
+
 # torch first, pinned to the local CPU build: a looser requirement would pull CUDA wheels.
 if ! "$PYTHON" -c 'import torch, sys; sys.exit(torch.__version__.split("+")[0] != "2.13.0")' 2>/dev/null; then
   echo "setup: installing torch 2.13.0 (CPU)"

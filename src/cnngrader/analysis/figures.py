@@ -57,12 +57,12 @@ class Plot:
 
 
 def total_histogram(total: TotalStats) -> Plot:
-    fig = Figure(figsize=(WIDTH, 2.8), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(6.0, 2.8), dpi=DPI, layout="constrained")  # beside the table of the totals
     ax = fig.add_subplot()
     top = total.max_score
     ax.hist(total.scores, bins=_bins(total.scores, top), color=BLUE, edgecolor="white")
     ax.axvline(total.mean, color="black", linestyle="--", linewidth=1)
-    ax.annotate(f"mean {total.mean:.1f}", (total.mean, 1), xycoords=("data", "axes fraction"),
+    ax.annotate(f"mean {total.mean:.2f}", (total.mean, 1), xycoords=("data", "axes fraction"),
                 xytext=(-4, -4), textcoords="offset points", ha="right", va="top")  # fmt: skip
     ax.set_xlim(-0.5 if top <= 60 else 0, top + (0.5 if top <= 60 else 0))
     ax.set_xlabel(f"total score (of {top:g})")

@@ -46,6 +46,7 @@ pre { white-space: pre-wrap; margin: 0; font-size: .85rem; font-family: ui-monos
 .meta { color: #555; font-size: .9rem; }
 .bad { color: #b42318; font-weight: 600; } .warn { color: #8a5a00; } .ok { color: #1a7f37; }
 dl dt { font-weight: 600; margin-top: .5rem; }
+.side { display: flex; flex-wrap: wrap; gap: 0 1.5rem; align-items: flex-start; }
 """
 
 # Marks each figure once decoded; the body's data-figures says how many of how many loaded.
@@ -139,12 +140,12 @@ def _total_section(f: Findings) -> str:
             ("median", f"{t.median:g}"), ("standard deviation", f"{t.sd:.2f}"),
             ("lowest", f"{min(t.scores):g}"), ("highest", f"{max(t.scores):g}"),
             ("reliability (Cronbach's alpha)", _statistic(t.alpha))]  # fmt: skip
-    table = _table("The totals", ("", "value"), [[escape(k), _n(v)] for k, v in rows], header_column=True)
+    table = _table("The totals", ("", "value"), [[escape(k), escape(v)] for k, v in rows], header_column=True)
     plot = figures.total_histogram(t)
     return "\n".join([
         '<section id="total" aria-labelledby="total-h"><h2 id="total-h">Total scores</h2>',
-        _figure(plot, "Distribution of the totals; the dashed line is the mean."),
-        table, "</section>",
+        '<div class="side">', _figure(plot, "Distribution of the totals; the dashed line is the mean."),
+        table, "</div></section>",
     ])  # fmt: skip
 
 
@@ -402,10 +403,6 @@ def _percent(k: int, n: int) -> str:
 
 def _share(x: float | None) -> str:
     return "–" if x is None else f"{x:.2f}"
-
-
-def _n(text: str) -> str:
-    return escape(text)
 
 
 def _cls(right: bool) -> str:
