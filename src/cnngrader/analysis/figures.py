@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -227,5 +228,5 @@ def _r(item: ItemStats) -> float:
 
 def _png(fig: Figure) -> bytes:
     out = io.BytesIO()
-    fig.savefig(out, format="png", dpi=DPI, metadata={"Software": None})
+    FigureCanvasAgg(fig).print_png(out, metadata={"Software": None})
     return out.getvalue()

@@ -7,17 +7,13 @@ from pathlib import Path
 from cnngrader.analysis.choices import OptionMeaning, letter_itself
 from cnngrader.analysis.findings import Findings, analyse
 from cnngrader.analysis.page import render_page
-from cnngrader.analysis.sources import assignment_items, course_records
+from cnngrader.analysis.sources import assignment_items, course_records, report_folder
 from cnngrader.analysis.table import items_csv
 from cnngrader.batch.atomic import write_atomic
 from cnngrader.errors import CourseError
 
 PAGE = "index.html"
 TABLE = "items.csv"
-
-
-def default_folder(course_root: Path, assignment: str) -> Path:
-    return Path(course_root) / "reports" / assignment
 
 
 def course_findings(
@@ -38,7 +34,7 @@ def write_report(
 ) -> Path:
     """Write ``index.html`` and ``items.csv`` into ``to`` (default ``reports/<ID>/`` of the course)."""
     findings = course_findings(course_root=course_root, assignment=assignment, meaning=meaning)
-    folder = Path(to) if to is not None else default_folder(Path(course_root).resolve(), assignment)
+    folder = Path(to) if to is not None else report_folder(Path(course_root), assignment)
     if folder.exists() and not folder.is_dir():
         raise CourseError(f"--to {folder}: that is a file; give a folder for index.html and items.csv")
     write_atomic(folder / TABLE, items_csv(findings.items).encode())

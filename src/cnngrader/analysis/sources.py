@@ -1,6 +1,5 @@
-"""Where the analysis gets its input: the assignment's questions, and the records of its students.
-
-The only two places that know the course's layout; everything else works on what they return.
+"""Where the analysis meets the course: the assignment's questions, its students' records, and
+where a report goes by default. The only module that knows the course's layout.
 """
 
 from __future__ import annotations
@@ -47,3 +46,8 @@ def course_records(course_root: Path, assignment: str) -> Records:
         else:
             found.append(record)
     return Records(tuple(found), tuple(ungraded))
+
+
+def report_folder(course_root: Path, assignment: str) -> Path:
+    """Where ``cnngrader report`` writes without ``--to``: ``reports/<ID>/`` in the course."""
+    return Path(course_root).resolve() / "reports" / assignment
