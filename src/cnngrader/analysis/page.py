@@ -213,7 +213,7 @@ def _question_section(q: QuestionDetail, f: Findings) -> str:
         f'<h2 id="{escape(anchor)}-h">Question {escape(i.question)}</h2>',
         f"<p>{escape(summary)}. {_reading(i)}</p>",
         _tests_part(i.question, q.tests),
-        _messages_part(q.messages, q.message_kinds),
+        _messages_part(q.messages, q.message_kinds, len(q.tests)),
         _answers_part(q.answers, f) if q.answers else "",
         "</section>",
     ]
@@ -234,16 +234,11 @@ def _tests_part(question: str, tests: Sequence[TestStats]) -> str:
     return "\n".join(["<h3>Hidden tests</h3>", _figure(plot, caption), table])
 
 
-def _messages_part(groups: Sequence[MessageGroup], kinds: int) -> str:
+def _messages_part(groups: Sequence[MessageGroup], kinds: int, tests: int) -> str:
     if not groups:
         return "<p>No failure messages: every test that ran passed.</p>"
-    rows = []
-    for g in groups:
-        more = f" (+{g.variants - 1} like it, differing only in numbers)" if g.variants > 1 else ""
-        tests = ", ".join(g.tests)
-        rows.append([str(g.students), str(g.times), f"<pre>{escape(_cap(g.example))}</pre>"
-                     f'<span class="meta">{escape(more)} {figures.OUTCOME_WORDS[g.outcome]}; '
-                     f"in: {escape(tests)}</span>"])  # fmt: skip
+    rows = [[str(g.students), str(g.times), f"<pre>{escape(_cap(g.example))}</pre>"
+             f'<span class="meta">{escape(_said(g, tests))}</span>'] for g in groups]  # fmt: skip
     rest = f" Showing the {len(groups)} most common of {kinds} kinds." if kinds > len(groups) else ""
     return "\n".join([
         "<h3>Most common failure messages</h3>",
@@ -252,6 +247,13 @@ def _messages_part(groups: Sequence[MessageGroup], kinds: int) -> str:
         _table("Failure messages, most students first", ("students", "times", "message (an example)"),
                rows, numeric=(0, 1)),
     ])  # fmt: skip
+
+
+def _said(g: MessageGroup, tests: int) -> str:
+    """Where a kind of message was said, and in how many wordings."""
+    where = f"in every test ({tests})" if tests > 1 and len(g.tests) == tests else "in: " + ", ".join(g.tests)
+    wordings = f"; {g.variants} wordings that differ only in numbers" if g.variants > 1 else ""
+    return f"{figures.OUTCOME_WORDS[g.outcome]} {where}{wordings}"
 
 
 def _answers_part(a: AnswerStats, f: Findings) -> str:
