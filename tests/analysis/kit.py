@@ -117,7 +117,9 @@ def write_course(root: Path, records: Sequence[Record], assignment: str = "quiz6
     """A course folder holding these records (and the submission folders they belong to)."""
     root.mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO / "nbgrader_config.py", root / "nbgrader_config.py")
-    (root / "autograder" / assignment).mkdir(parents=True, exist_ok=True)
+    for folder in ("source", "autograder"):  # the assignment as the course defines it
+        shutil.copytree(REPO / folder / assignment, root / folder / assignment, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
     for r in records:
         folder = root / "submitted" / r.student / assignment
         folder.mkdir(parents=True, exist_ok=True)
