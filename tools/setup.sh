@@ -9,12 +9,14 @@ VENV=.venv
 
 need_apt=()
 command -v bwrap >/dev/null 2>&1 || need_apt+=(bubblewrap libseccomp2)
+# chromium renders `cnngrader report`'s page in the browser test (headless, offline).
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     echo "setup: installing ${need_apt[*]} from Debian"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
   else
-    echo "setup: cannot install ${need_apt[*]} here (not root, or no apt-get); grading degrades to seccomp isolation" >&2
+    echo "setup: cannot install ${need_apt[*]} here (not root, or no apt-get); grading degrades to seccomp isolation and the report's browser test skips" >&2
   fi
 fi
 

@@ -62,6 +62,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from cnngrader.analysis import write_report
+
+    folder = write_report(course=Course.open(args.course), assignment=args.assignment, to=args.to)
+    print(f"wrote {folder / 'index.html'} and {folder / 'items.csv'}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="cnngrader", description="Grade the CNN lab and quiz, confined.")
     top.add_argument("--version", action="version", version=f"cnngrader {__version__}")
@@ -86,6 +94,10 @@ def parser() -> argparse.ArgumentParser:
     export = _sub(subs, "export", cmd_export, "write grades as CSV or Gradescope results.json")
     export.add_argument("assignment")
     export.add_argument("--to", type=Path, required=True, help="grades.csv, or a folder for results.json")
+
+    report = _sub(subs, "report", cmd_report, "write the item analysis: index.html and items.csv")
+    report.add_argument("assignment")
+    report.add_argument("--to", type=Path, default=None, help="the folder to write (default: reports/ID/)")
     return top
 
 

@@ -104,6 +104,9 @@ class Result:
     errors: tuple[str, ...] = ()
     seed: int | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    # What the hidden tests read with ``sub.value(name)``, as plain capped JSON (see
+    # ``judge.recorded``): for item analysis, not part of the verdict. None: not kept (older records).
+    answers: dict[str, Any] | None = field(default=None, compare=False)
 
     def question(self, question_id: str) -> QuestionResult:
         for q in self.questions:
@@ -122,12 +125,15 @@ class Result:
             "questions": [q.to_dict() for q in self.questions],
             "errors": list(self.errors),
         }
+        if self.answers is not None:
+            data["answers"] = dict(self.answers)
         data.update(self.extra)
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Result:
-        known = {"assignment", "notebook", "score", "max_score", "isolation", "seed", "questions", "errors"}
+        known = {"assignment", "notebook", "score", "max_score", "isolation", "seed", "questions", "errors",
+                 "answers"}  # fmt: skip
         return cls(
             assignment=str(data["assignment"]),
             notebook=str(data["notebook"]),
@@ -138,4 +144,10 @@ class Result:
             errors=tuple(str(e) for e in data.get("errors", [])),
             seed=data.get("seed"),
             extra={k: v for k, v in data.items() if k not in known},
+            answers=_answers(data.get("answers")),
         )
+
+
+def _answers(data: Any) -> dict[str, Any] | None:
+    """Recorded answers by name; None where none were kept (a record older than answers)."""
+    return {str(k): v for k, v in data.items()} if isinstance(data, dict) else None

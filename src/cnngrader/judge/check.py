@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import torch
 
@@ -96,7 +97,8 @@ class Judge:
         finally:
             submission.close()
         reports = tuple(_renumber(cells, [c.index for c in code.cells]))
-        result = assemble(spec, path, questions, notebook_errors(reports), self.isolation, seed)
+        result = assemble(spec, path, questions, notebook_errors(reports), self.isolation, seed,
+                          answers=submission.answers)  # fmt: skip
         return Graded(result, reports)
 
     def close(self) -> None:
@@ -146,9 +148,11 @@ def assemble(
     errors: tuple[str, ...],
     isolation: IsolationLevel,
     seed: int,
+    answers: dict[str, Any] | None = None,
 ) -> Result:
     score = round(sum(q.score for q in questions), 6)
-    return Result(spec.id, str(path), score, spec.max_score, isolation, questions, errors, seed)
+    return Result(spec.id, str(path), score, spec.max_score, isolation, questions, errors, seed,
+                  answers=dict(answers or {}))  # fmt: skip
 
 
 def unreadable(spec: Assignment, path: Path, why: str, isolation: IsolationLevel, seed: int) -> Result:

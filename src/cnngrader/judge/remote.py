@@ -19,6 +19,7 @@ import torch
 from cnngrader.confine import CellReport, CellStatus, Handle, ProbeError, ProbeFailure
 from cnngrader.confine.shared.wire import pack
 from cnngrader.confine.trusted.run import Run
+from cnngrader.judge.recorded import MAX_ANSWERS, recorded_answer
 from cnngrader.rebuild import ModelDescription, ReproductionCheck, rebuild
 from cnngrader.testing import NotAttempted, StudentError, StudentProblem, StudentTimeout
 
@@ -45,15 +46,19 @@ class RemoteSubmission:
         self._run = run
         self._cell_numbers = tuple(cell_numbers) if cell_numbers is not None else None
         self._models: dict[tuple[str, str], _Model] = {}
+        self.answers: dict[str, Any] = {}  # what value() read, as the record keeps it
 
     def value(self, name: str) -> Any:
         try:
-            return self._run.value(name)
+            found = self._run.value(name)
         except ProbeError as err:
             if err.kind is ProbeFailure.UNSENDABLE:
                 raise StudentError(f"{name} holds {err.message}, which the grader cannot read; "
                                    f"use {READABLE}") from None
             raise self._explain(err, name, name) from None
+        if name in self.answers or len(self.answers) < MAX_ANSWERS:
+            self.answers[name] = recorded_answer(found)
+        return found
 
     def function(self, name: str) -> Callable[..., Any]:
         info = self._probe(name, name, lambda: self._run.lookup(name))
