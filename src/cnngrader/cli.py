@@ -61,6 +61,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_otter(args: argparse.Namespace) -> int:
+    from cnngrader.otter.assign import build_otter_assignment
+
+    build = build_otter_assignment(course_root=args.course, assignment=args.assignment, to=args.to)
+    print(build)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="cnngrader", description="Grade the CNN lab and quiz, confined.")
     top.add_argument("--version", action="version", version=f"cnngrader {__version__}")
@@ -85,6 +93,10 @@ def parser() -> argparse.ArgumentParser:
     export = _sub(subs, "export", cmd_export, "write grades as CSV or Gradescope results.json")
     export.add_argument("assignment")
     export.add_argument("--to", type=Path, required=True, help="grades.csv, or a folder for results.json")
+
+    otter = _sub(subs, "otter", cmd_otter, "write Otter Assign's layout for Otter-Grader and Gradescope")
+    otter.add_argument("assignment")
+    otter.add_argument("--to", type=Path, required=True, help="folder for student/ and autograder/")
     return top
 
 
