@@ -58,6 +58,7 @@ class OtterBuild:
 
 def build_otter_assignment(*, course_root: Path, assignment: str, to: Path) -> OtterBuild:
     """Write Otter Assign's layout for ``assignment`` into ``to``, replacing its student/ and autograder/."""
+    course_questions(course_root=course_root, assignment=assignment)  # an unknown id is a usage error
     files = course_files(course_root=course_root, assignment=assignment)
     to = Path(to).resolve()
     with tempfile.TemporaryDirectory(prefix="cnngrader-otter-") as tmp:

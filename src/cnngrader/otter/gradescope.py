@@ -74,8 +74,9 @@ class AutograderLayout:
 
     def submitted_notebook(self) -> Path | str:
         """The notebook to grade (where the plugin may have moved it), or why there is none."""
-        found = find_notebook(self.submission)
-        moved = find_notebook(self.root / QUARANTINE)
+        ours = {"__init__.py", *KEEP_IN_SUBMISSION, *(p.name for p in _entries(self.files))}
+        found = find_notebook(self.submission, ignore=ours)
+        moved = find_notebook(self.root / QUARANTINE, ignore=ours)
         return moved if isinstance(found, str) and isinstance(moved, Path) else found
 
     def otter_config(self) -> dict[str, Any]:
@@ -184,15 +185,20 @@ def _fallback_output(layout: AutograderLayout, reason: str) -> dict[str, Any]:
     return output
 
 
-def find_notebook(folder: Path) -> Path | str:
-    """The one notebook submitted, or why there is none to grade."""
-    notebooks = sorted(folder.glob("*.ipynb")) if folder.is_dir() else []
+def find_notebook(folder: Path, *, ignore: Iterable[str] = ()) -> Path | str:
+    """The one notebook submitted, or why there is none to grade (``ignore``: files not the student's)."""
+    found = sorted(p for p in _entries(folder) if p.name not in set(ignore))
+    notebooks = [p for p in found if p.suffix == ".ipynb"]
     if len(notebooks) == 1:
         return notebooks[0]
     if notebooks:
         return "submit exactly one notebook; found " + ", ".join(p.name for p in notebooks)
-    found = sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
-    return "no notebook (.ipynb) in the submission" + (f"; found {', '.join(found)}" if found else "")
+    names = ", ".join(p.name for p in found)
+    return "no notebook (.ipynb) in the submission" + (f"; found {names}" if names else "")
+
+
+def _entries(folder: Path) -> list[Path]:
+    return list(folder.iterdir()) if folder.is_dir() else []
 
 
 def _plugin_config(config: dict[str, Any]) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """The Otter master notebook of an assignment, made from its nbgrader source notebook (pure).
 
-An nbgrader question is a run of cells: the prose before it, one or more answer cells
+An nbgrader question is a run of cells: the prose just before it, one or more answer cells
 (``solution: true``), optional "check your answer" cells, and the autograded cell
 (``grade: true``, ``grade_id`` = the question id) whose hidden part calls the hidden tests. In
 Otter it becomes a question block: the prose as its prompt, the answers as its solution, the
@@ -66,7 +66,7 @@ def segments(source: NotebookNode, questions: Sequence[OtterQuestion]) -> list[S
         where = f"{cell.cell_type} cell {index + 1}"
         _refuse_manual(meta, cell, where)
         if meta.get("solution"):
-            current = current or _Open(prompt=_trailing_markdown(out))
+            current = current or _Open(prompt=_prompt(out))
             if current.checks:
                 raise CourseError(f"{where}: an answer cell after the question's check cell")
             current.answers.append(cell)
@@ -122,12 +122,11 @@ def _refuse_manual(meta: dict[str, Any], cell: NotebookNode, where: str) -> None
         )
 
 
-def _trailing_markdown(out: list[Segment]) -> list[NotebookNode]:
-    """Take the markdown cells at the end of ``out``: the prose just before an answer is its prompt."""
-    prompt: list[NotebookNode] = []
-    while out and not isinstance(out[-1], QuestionCells) and out[-1].cell_type == "markdown":
-        prompt.insert(0, out.pop())
-    return prompt
+def _prompt(out: list[Segment]) -> list[NotebookNode]:
+    """Take the markdown cell just before an answer as its prompt (earlier prose stays outside)."""
+    if out and not isinstance(out[-1], QuestionCells) and out[-1].cell_type == "markdown":
+        return [out.pop()]
+    return []
 
 
 def _close(

@@ -13,6 +13,7 @@ from typing import Any
 from otter.test_files import GradingResults
 from otter.test_files.abstract_test import TestCase, TestCaseResult, TestFile
 
+from cnngrader.otter.grade import NOT_GRADED
 from cnngrader.results import Outcome, QuestionResult, Result, TestResult
 
 PLUGIN_DATA_KEY = "cnngrader"
@@ -62,10 +63,11 @@ def verdict_results(result: Result) -> GradingResults:
 
 def summary(result: Result) -> str:
     """The text every student sees on Gradescope: total, isolation, problems with the notebook."""
-    lines = [
-        f"Graded by cnngrader's confined engine: {result.score:g} / {result.max_score:g} points "
-        f"(isolation: {result.isolation})."
-    ]
+    points = f"{result.score:g} / {result.max_score:g} points"
+    if result.isolation == NOT_GRADED:
+        lines = [f"Graded by cnngrader: {points} (no code of the submission ran)."]
+    else:
+        lines = [f"Graded by cnngrader's confined engine: {points} (isolation: {result.isolation})."]
     if result.errors:
         lines += ["", "Problems with the notebook:", *(f"  - {error}" for error in result.errors)]
     return "\n".join(lines)
