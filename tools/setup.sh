@@ -19,10 +19,10 @@ if ! "$PYTHON" -c 'import torch, sys; sys.exit(torch.__version__.split("+")[0] !
   "$PYTHON" -m pip install -q torch==2.13.0
 fi
 
-if ! "$PYTHON" -c 'import cnngrader, nbgrader, torchsummary, safetensors, pyseccomp, ruff' 2>/dev/null \
+if ! "$PYTHON" -c 'import cnngrader, nbgrader, torchsummary, safetensors, pyseccomp, ruff, otter' 2>/dev/null \
    || [ pyproject.toml -nt .setup-done ]; then
   echo "setup: installing cnngrader and its dependencies"
-  "$PYTHON" -m pip install -q -e '.[dev]'
+  "$PYTHON" -m pip install -q -e '.[dev,otter]'
 fi
 "$PYTHON" -m ipykernel install --user --name python3 >/dev/null 2>&1 || true
 touch .setup-done

@@ -124,9 +124,11 @@ def _refuse_manual(meta: dict[str, Any], cell: NotebookNode, where: str) -> None
 
 def _prompt(out: list[Segment]) -> list[NotebookNode]:
     """Take the markdown cell just before an answer as its prompt (earlier prose stays outside)."""
-    if out and not isinstance(out[-1], QuestionCells) and out[-1].cell_type == "markdown":
-        return [out.pop()]
-    return []
+    last = out[-1] if out else None
+    if last is None or isinstance(last, QuestionCells) or last.cell_type != "markdown":
+        return []
+    out.pop()
+    return [last]
 
 
 def _close(
