@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import nbformat
@@ -54,8 +53,7 @@ def test_the_right_cnn_passes_its_public_check(checked: list[Any]) -> None:
     assert "cnn passed!" in report or "All test cases passed!" in report, report
 
 
-def test_the_count_quoted_is_pytorchs(checked: list[Any], tmp_path: Path) -> None:
-    import torch  # noqa: F401
+def test_the_count_quoted_is_pytorchs(checked: list[Any]) -> None:
     from torch import nn
 
     env: dict[str, Any] = {"nn": nn}
