@@ -14,6 +14,8 @@ from otterkit import ROOT, answer_indexes, cells_with, cnngrader, read
 from cnngrader.course.leaks import find_leaks
 from cnngrader.otter.course import course_questions
 
+pytestmark = pytest.mark.slow  # real otter assign and otter run
+
 
 @pytest.mark.parametrize("assignment", ["lab6", "quiz6"])
 def test_otter_assigns_layout_with_the_zip_under_its_fixed_name(

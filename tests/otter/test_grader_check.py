@@ -10,6 +10,8 @@ from conftest import Build
 from nbclient import NotebookClient
 from otterkit import cells_with, edited, solution_answers
 
+pytestmark = pytest.mark.slow  # real otter assign, otter run and a Jupyter kernel
+
 KERNEL_TIMEOUT = 300
 
 

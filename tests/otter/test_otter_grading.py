@@ -6,6 +6,8 @@ import pytest
 from conftest import Graded
 from otterkit import otter_questions, otter_total, question_scores
 
+pytestmark = pytest.mark.slow  # real otter assign, otter run and a Jupyter kernel
+
 SUBMISSIONS = [(a, name) for a in ("lab6", "quiz6") for name in ("right", "wrong", "half", "blank")]
 ODDITIES = [("quiz6", "empty")]
 
