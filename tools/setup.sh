@@ -32,9 +32,9 @@ if ! "$PY" -c 'import torch, sys; sys.exit(torch.__version__.split("+")[0] != "2
   "$PY" -m pip install -q torch==2.13.0
 fi
 
-if ! "$PY" -c 'import cnngrader, nbgrader, torchsummary, safetensors, pyseccomp, ruff, mypy' 2>/dev/null \
+if ! "$PY" -c 'import cnngrader, nbgrader, torchsummary, safetensors, pyseccomp, ruff, mypy, otter' 2>/dev/null \
    || [ pyproject.toml -nt "$VENV/.setup-done" ]; then
   echo "setup: installing cnngrader and its dependencies into $VENV"
-  "$PY" -m pip install -q -e '.[dev]'
+  "$PY" -m pip install -q -e '.[dev,otter]'
 fi
 touch "$VENV/.setup-done"

@@ -70,6 +70,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_otter(args: argparse.Namespace) -> int:
+    from cnngrader.otter.assign import build_otter_assignment
+
+    build = build_otter_assignment(course=Course.open(args.course), assignment=args.assignment, to=args.to)
+    print(build)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="cnngrader", description="Grade the CNN lab and quiz, confined.")
     top.add_argument("--version", action="version", version=f"cnngrader {__version__}")
@@ -98,6 +106,10 @@ def parser() -> argparse.ArgumentParser:
     report = _sub(subs, "report", cmd_report, "write the item analysis: index.html and items.csv")
     report.add_argument("assignment")
     report.add_argument("--to", type=Path, default=None, help="the folder to write (default: reports/ID/)")
+
+    otter = _sub(subs, "otter", cmd_otter, "write Otter Assign's layout for Otter-Grader and Gradescope")
+    otter.add_argument("assignment")
+    otter.add_argument("--to", type=Path, required=True, help="folder for student/ and autograder/")
     return top
 
 

@@ -11,6 +11,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from cnngrader.errors import NotebookError
+from cnngrader.otter.plumbing import is_otter_plumbing
 from cnngrader.read.ipython import to_python
 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
@@ -105,10 +106,13 @@ def parse_notebook(text: str, *, name: str) -> NotebookNode:
 
 
 def code_cells(nb: NotebookNode) -> tuple[CodeCell, ...]:
-    """The code cells in order, as plain Python, with their nbgrader grade ids."""
+    """The code cells in order, as plain Python, with their nbgrader grade ids.
+
+    Otter's own cells (``grader.check(...)`` and the like) are left out: they grade nothing.
+    """
     cells = []
     for index, cell in enumerate(nb.cells):
-        if cell.get("cell_type") != "code":
+        if cell.get("cell_type") != "code" or is_otter_plumbing(cell.get("source", "")):
             continue
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         cells.append(CodeCell(index=index, source=to_python(cell.get("source", "")), grade_id=grade_id))
