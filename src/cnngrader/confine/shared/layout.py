@@ -26,3 +26,22 @@ def python_paths() -> list[str]:
             continue
         out = [p for p in out if not p.is_relative_to(path)] + [path]
     return [str(p) for p in out]
+
+
+def covering_mounts(paths: list[str]) -> list[str]:
+    """For paths inside a writable tmpfs of the sandbox (a clone under ``/tmp``), the folder just
+    below that tmpfs on the way to each: mounted read-only, so the way there cannot be written."""
+    out: list[str] = []
+    for path in map(Path, paths):
+        for mount in (TMP, SHM, SCRATCH):
+            if path.is_relative_to(mount) and path != Path(mount):
+                top = str(Path(mount) / path.relative_to(mount).parts[0])
+                if top != str(path) and top not in out:
+                    out.append(top)
+    return out
+
+
+def kept_paths() -> list[str]:
+    """What a wipe of the writable places leaves alone: the bound prefixes and the read-only way to them."""
+    paths = python_paths()
+    return [*paths, *covering_mounts(paths)]

@@ -16,7 +16,7 @@ import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
-from cnngrader.confine.shared.layout import FONTS, SCRATCH, SHM, TMP, python_paths
+from cnngrader.confine.shared.layout import FONTS, SCRATCH, SHM, TMP, covering_mounts, python_paths
 
 ETC_FILES = ("/etc/ld.so.cache", "/etc/fonts")
 ROOT_LINKS = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
@@ -63,19 +63,6 @@ def readable_paths() -> list[str]:
     """The host paths a child may read when Landlock stands in for bubblewrap's binds."""
     system = ["/usr", *(f"/{name}" for name in ROOT_LINKS), *ETC_FILES]
     return [*system, *python_paths(), "/proc"]
-
-
-def covering_mounts(paths: list[str]) -> list[str]:
-    """For paths inside a writable tmpfs of the sandbox (a clone under ``/tmp``), the folder just
-    below that tmpfs on the way to each: mounted read-only, so the way there cannot be written."""
-    out: list[str] = []
-    for path in map(Path, paths):
-        for mount in (TMP, SHM, SCRATCH):
-            if path.is_relative_to(mount) and path != Path(mount):
-                top = str(Path(mount) / path.relative_to(mount).parts[0])
-                if top != str(path) and top not in out:
-                    out.append(top)
-    return out
 
 
 def bwrap_argv(bwrap: str, *, fonts: Path, tmpfs_bytes: int, env: Mapping[str, str]) -> list[str]:

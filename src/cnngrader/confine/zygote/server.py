@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cnngrader.confine.shared.control import recv_message, send_message
-from cnngrader.confine.shared.layout import python_paths
+from cnngrader.confine.shared.layout import kept_paths
 from cnngrader.confine.zygote.selftest import landlock_self_test, seccomp_self_test
 from cnngrader.confine.zygote.warm import prepare_matplotlib, warm_up
 from cnngrader.confine.zygote.wipe import wipe_folder
@@ -163,7 +163,7 @@ class Zygote:
 
     def wipe(self) -> None:
         for root in self.config.wipe:
-            wipe_folder(root, keep=python_paths())
+            wipe_folder(root, keep=kept_paths())
         os.makedirs(self.config.mplconfigdir, exist_ok=True)
 
 
