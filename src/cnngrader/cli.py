@@ -11,6 +11,7 @@ from pathlib import Path
 
 from cnngrader import __version__
 from cnngrader.course.course import Course
+from cnngrader.course.students import check_student
 from cnngrader.errors import CnngraderError
 
 LEVELS = ("rlimits", "seccomp", "bubblewrap")
@@ -21,13 +22,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     course = Course.open(args.course)
     course.assignment(args.assignment)  # a usage or course error before any process starts
+    student = check_student(args.student) if args.student is not None else None
     with prestarted_sandbox(course=course, minimum_isolation=args.require_isolation) as sandbox:
         from cnngrader.judge.check import check_notebook
         from cnngrader.report.text import render_result
 
         result = check_notebook(
             path=args.notebook, assignment=args.assignment, course=course,
-            seed=args.seed, minimum_isolation=args.require_isolation, sandbox=sandbox,
+            seed=args.seed, minimum_isolation=args.require_isolation, sandbox=sandbox, student=student,
         )  # fmt: skip
     if args.json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
@@ -78,6 +80,20 @@ def cmd_otter(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_variant(args: argparse.Namespace) -> int:
+    from cnngrader.course.variants import variant_for
+    from cnngrader.report.text import render_variant
+
+    variant = variant_for(
+        course=Course.open(args.course), assignment=args.assignment, student=check_student(args.student)
+    )
+    if args.json:
+        sys.stdout.write(json.dumps(variant.to_dict(), indent=2) + "\n")
+    else:
+        print(render_variant(variant))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="cnngrader", description="Grade the CNN lab and quiz, confined.")
     top.add_argument("--version", action="version", version=f"cnngrader {__version__}")
@@ -89,6 +105,9 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print exactly one JSON document")
     check.add_argument("--seed", type=int, default=None, help="seed of the hidden inputs (default: fresh)")
     check.add_argument("--verbose", "-v", action="store_true", help="list passed tests too")
+    check.add_argument("--student", default=None,
+                       help="grade with this student's variant (default: the notebook's folder, "
+                            "else the id it states, else the canonical variant)")  # fmt: skip
 
     grade = _sub(subs, "grade", cmd_grade, "grade every submission into the gradebook")
     grade.add_argument("assignment")
@@ -98,6 +117,11 @@ def parser() -> argparse.ArgumentParser:
 
     release = _sub(subs, "release", cmd_release, "build release/ID from source/ID and prove nothing leaked")
     release.add_argument("assignment")
+
+    variant = _sub(subs, "variant", cmd_variant, "show one student's questions and answers (for TAs)")
+    variant.add_argument("assignment")
+    variant.add_argument("--student", required=True, help="the student's id, as in submitted/<student>/")
+    variant.add_argument("--json", action="store_true", help="print exactly one JSON document")
 
     export = _sub(subs, "export", cmd_export, "write grades as CSV or Gradescope results.json")
     export.add_argument("assignment")

@@ -59,6 +59,7 @@ class QuestionResult:
     score: float
     max_score: float
     tests: tuple[TestResult, ...] = ()
+    prompt: str = ""  # the question as this student got it, where the assignment has variants
 
     @property
     def outcome(self) -> Outcome:
@@ -74,12 +75,11 @@ class QuestionResult:
         return Outcome.FAILED
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "score": self.score,
-            "max_score": self.max_score,
-            "tests": [t.to_dict() for t in self.tests],
-        }
+        data: dict[str, Any] = {"id": self.id, "score": self.score, "max_score": self.max_score}
+        if self.prompt:
+            data["prompt"] = self.prompt
+        data["tests"] = [t.to_dict() for t in self.tests]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> QuestionResult:
@@ -88,6 +88,7 @@ class QuestionResult:
             score=float(data["score"]),
             max_score=float(data["max_score"]),
             tests=tuple(TestResult.from_dict(t) for t in data.get("tests", [])),
+            prompt=str(data.get("prompt", "")),
         )
 
 
@@ -103,6 +104,7 @@ class Result:
     questions: tuple[QuestionResult, ...]
     errors: tuple[str, ...] = ()
     seed: int | None = None
+    student: str | None = None  # whose variant was graded; None: the canonical one (or no student)
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
     # What the hidden tests read with ``sub.value(name)``, as plain capped JSON (see
     # ``judge.recorded``): for item analysis, not part of the verdict. None: not kept (older records).
@@ -122,6 +124,7 @@ class Result:
             "max_score": self.max_score,
             "isolation": self.isolation.value,
             "seed": self.seed,
+            "student": self.student,
             "questions": [q.to_dict() for q in self.questions],
             "errors": list(self.errors),
         }
@@ -132,8 +135,8 @@ class Result:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Result:
-        known = {"assignment", "notebook", "score", "max_score", "isolation", "seed", "questions", "errors",
-                 "answers"}  # fmt: skip
+        known = {"assignment", "notebook", "score", "max_score", "isolation", "seed", "student", "questions",
+                 "errors", "answers"}  # fmt: skip
         return cls(
             assignment=str(data["assignment"]),
             notebook=str(data["notebook"]),
@@ -143,6 +146,7 @@ class Result:
             questions=tuple(QuestionResult.from_dict(q) for q in data["questions"]),
             errors=tuple(str(e) for e in data.get("errors", [])),
             seed=data.get("seed"),
+            student=data.get("student"),
             extra={k: v for k, v in data.items() if k not in known},
             answers=_answers(data.get("answers")),
         )

@@ -60,7 +60,9 @@ class FakeJudge:
             }
         return self.keys[assignment]
 
-    def grade(self, *, path: Path, assignment: str, seed: int | None = None) -> FakeGraded:
+    def grade(
+        self, *, path: Path, assignment: str, seed: int | None = None, student: str | None = None
+    ) -> FakeGraded:
         spec = self.course.assignment(assignment)
         seed = 0 if seed is None else seed
         try:

@@ -178,6 +178,7 @@ class _Batch:
             why=why,
             isolation=self._isolation(),
             seed=planned.seed,
+            student=sub.student,
         )
         record = Record(
             student=sub.student,

@@ -112,8 +112,14 @@ def now() -> str:
 
 
 def failed_result(
-    *, spec: Assignment, notebook: Path, why: str, isolation: IsolationLevel, seed: int
+    *,
+    spec: Assignment,
+    notebook: Path,
+    why: str,
+    isolation: IsolationLevel,
+    seed: int,
+    student: str | None = None,
 ) -> Result:
     """Score 0 on every question and the reason, in words for the student and the TA."""
     questions = tuple(QuestionResult(q.id, 0.0, float(q.points), ()) for q in spec.questions)
-    return Result(spec.id, str(notebook), 0.0, spec.max_score, isolation, questions, (why,), seed)
+    return Result(spec.id, str(notebook), 0.0, spec.max_score, isolation, questions, (why,), seed, student)

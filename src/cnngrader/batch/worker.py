@@ -52,7 +52,9 @@ class JudgeLike(Protocol):
 
     def suite(self, assignment: str) -> object: ...
 
-    def grade(self, *, path: Path, assignment: str, seed: int | None = None) -> GradedLike: ...
+    def grade(
+        self, *, path: Path, assignment: str, seed: int | None = None, student: str | None = None
+    ) -> GradedLike: ...
 
     def close(self) -> None: ...
 
@@ -127,7 +129,8 @@ def grade_one(judge: JudgeLike, course: Course, fp: Fingerprints, task: Task) ->
     started = time.perf_counter()
     notebook = Path(task.notebook)
     notebook_sha = notebook_digest(notebook)  # of the bytes about to be graded, not those planned
-    graded = judge.grade(path=notebook, assignment=task.assignment, seed=task.seed)
+    # Graded for the folder's student: with per-student variants, with that student's questions.
+    graded = judge.grade(path=notebook, assignment=task.assignment, seed=task.seed, student=task.student)
     record = Record(
         student=task.student,
         key=content_key(notebook=notebook_sha, suite=fp.suite.digest, engine=fp.engine, seed=task.seed),

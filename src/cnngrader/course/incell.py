@@ -22,6 +22,8 @@ from typing import Any
 from cnngrader.course.assignments import check_points
 from cnngrader.course.course import Course
 from cnngrader.course.markers import read_suite
+from cnngrader.course.students import Whose, kernel_given, stated_in_namespace, whose_variant
+from cnngrader.course.variants import has_variants
 from cnngrader.errors import CourseError
 from cnngrader.judge.local import LocalSubmission
 from cnngrader.judge.session import run_once
@@ -46,17 +48,29 @@ def grade_question(assignment: str, question: str, namespace: Mapping[str, Any])
     test_files = question_files(course.tests_dir(assignment), question)
     for test_file in test_files:
         _forget_other_module(test_file)
+    whose = graded_for(namespace) if has_variants(course, assignment) else Whose(kernel_given()[1])
     with quiet(), _lean_pytest():
         results = run_once(
-            paths=test_files, assignment=spec, submission=LocalSubmission(namespace), seed=grading_seed()
-        )
+            paths=test_files, assignment=spec, submission=LocalSubmission(namespace), seed=grading_seed(),
+            student=whose.student,
+        )  # fmt: skip
     result = next(r for r in results if r.id == question)
     if not result.tests:
         raise CourseError(f"no hidden test of {assignment}/{question} ran: are {test_files} collectable?")
     check_points(spec.question(question), sum(t.max_score for t in result.tests), where=str(test_files[0]))
-    print(feedback(result))
+    print("\n".join([*whose.notes, feedback(result)]))
     # Above the cell's points nbgrader raises instead of grading; rounding hides float sums.
     return round(min(max(result.score, 0.0), points), 6)
+
+
+def graded_for(namespace: Mapping[str, Any]) -> Whose:
+    """Whose variant the kernel's notebook is graded with: the grader's id (``$CNNGRADER_STUDENT``,
+    or the student folder nbgrader runs it in), else the ``STUDENT_ID`` it states, else canonical.
+    The notebook's own cells learn the same id from ``graded_student``."""
+    known, given = kernel_given()
+    if known and given is None:
+        return Whose(None)
+    return whose_variant(given=given, stated=stated_in_namespace(namespace))
 
 
 def question_files(folder: Path, question: str) -> list[Path]:

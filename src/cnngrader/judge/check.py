@@ -20,6 +20,8 @@ import torch
 from cnngrader.confine import CellReport, CellStatus, IsolationLevel, Limits, Sandbox
 from cnngrader.course.assignments import Assignment
 from cnngrader.course.course import Course
+from cnngrader.course.students import ENV_VAR, Whose, folder_student, stated_in_sources, whose_variant
+from cnngrader.course.variants import Variant, VariantHook, variant_hook
 from cnngrader.errors import NotebookError
 from cnngrader.judge.remote import RemoteSubmission
 from cnngrader.judge.session import HiddenSuite
@@ -61,6 +63,7 @@ class Judge:
         self.limits = limits or course.limits
         minimum = IsolationLevel(minimum_isolation) if minimum_isolation else IsolationLevel.RLIMITS
         self._suites: dict[str, HiddenSuite] = {}
+        self._hooks: dict[str, VariantHook | None] = {}
         self._suite_lock = threading.Lock()
         for assignment in assignments:
             self.suite(assignment, wait=False)
@@ -80,24 +83,50 @@ class Judge:
             suite.wait_collected()
         return suite
 
-    def grade(self, *, path: Path, assignment: str, seed: int | None = None) -> Graded:
-        """Grade one notebook; problems of the notebook become the Result's errors, not exceptions."""
+    def variants(self, assignment: str) -> VariantHook | None:
+        """The assignment's per-student variants (the course's hook), or None; loaded on first use."""
+        with self._suite_lock:
+            if assignment not in self._hooks:
+                self._hooks[assignment] = variant_hook(self.course, assignment)
+            return self._hooks[assignment]
+
+    def grade(
+        self, *, path: Path, assignment: str, seed: int | None = None, student: str | None = None
+    ) -> Graded:
+        """Grade one notebook; problems of the notebook become the Result's errors, not exceptions.
+
+        ``student`` is whose submission it is (its folder, or ``--student``): where the assignment
+        has variants, it is graded with that student's questions, else with those of the id the
+        notebook states, else with the canonical ones.
+        """
         spec = self.course.assignment(assignment)
         seed = fresh_seed() if seed is None else seed
         suite = self.suite(assignment)
+        hook = self.variants(assignment)
         try:
             code = read_notebook(Path(path))
         except NotebookError as exc:
-            return Graded(unreadable(spec, path, str(exc), self.isolation, seed))
-        run = self._sandbox.run([cell.source for cell in code.cells], limits=self.limits)
-        submission = RemoteSubmission(run, cell_numbers=[c.index for c in code.cells])
+            return Graded(unreadable(spec, path, str(exc), self.isolation, seed, student))
+        sources = [cell.source for cell in code.cells]
+        numbers = [c.index for c in code.cells]
+        whose = Whose(student)
+        if hook is not None:
+            whose = whose_variant(given=student, stated=stated_in_sources(sources))
+            # The notebook computes its numbers from the id it is graded for, as a kernel would.
+            sources, numbers = [student_cell(whose.student), *sources], [PREAMBLE, *numbers]
+        run = self._sandbox.run(sources, limits=self.limits)
+        submission = RemoteSubmission(run, cell_numbers=numbers)
         try:
-            questions = suite.run(submission, seed=seed)
+            questions = suite.run(submission, seed=seed, student=whose.student)
             cells = tuple(run.cells)
         finally:
             submission.close()
+        if hook is not None:
+            cells = tuple(_after_preamble(cells))
+            questions = with_prompts(questions, hook(whose.student))
         reports = tuple(_renumber(cells, [c.index for c in code.cells]))
-        result = assemble(spec, path, questions, notebook_errors(reports), self.isolation, seed,
+        errors = whose.notes + notebook_errors(reports)
+        result = assemble(spec, path, questions, errors, self.isolation, seed, whose.student,
                           answers=submission.answers)  # fmt: skip
         return Graded(result, reports)
 
@@ -124,9 +153,17 @@ def check_notebook(
     seed: int | None = None,
     minimum_isolation: str | None = None,
     sandbox: Sandbox | None = None,
+    student: str | None = None,
 ) -> Result:
-    """Grade one notebook with a judge of its own (the ``cnngrader check`` command)."""
+    """Grade one notebook with a judge of its own (the ``cnngrader check`` command).
+
+    ``student`` (``--student``) says whose variant to grade; without it, a notebook inside a
+    student's folder of the course is that student's, and any other one is graded for the id it
+    states, or else with the canonical variant.
+    """
     course.assignment(assignment)  # a usage error before any process starts
+    if student is None:
+        student = folder_student(course, path, assignment)
     judge = Judge(
         course=course,
         minimum_isolation=minimum_isolation,
@@ -134,11 +171,31 @@ def check_notebook(
         sandbox=sandbox,
     )
     with judge:
-        return judge.grade(path=path, assignment=assignment, seed=seed).result
+        return judge.grade(path=path, assignment=assignment, seed=seed, student=student).result
 
 
 def fresh_seed() -> int:
     return secrets.randbelow(2**31)
+
+
+PREAMBLE = -1  # the notebook index reported for the cell the grader runs first
+
+
+def student_cell(student: str | None) -> str:
+    """The cell run before the notebook's own: it tells the notebook whose variant it is graded for,
+    as ``$CNNGRADER_STUDENT`` (empty: the canonical variant), without binding any name."""
+    return f'__import__("os").environ[{ENV_VAR!r}] = {(student or "")!r}\n'
+
+
+def _after_preamble(cells: tuple[CellReport, ...]) -> list[CellReport]:
+    """The notebook's own cell reports: the grader's first cell dropped, the others renumbered."""
+    return [dataclasses.replace(c, index=c.index - 1) for c in cells if c.index >= 1]
+
+
+def with_prompts(questions: tuple[QuestionResult, ...], variant: Variant) -> tuple[QuestionResult, ...]:
+    """Each question with the prompt this student got (where the variant has one)."""
+    prompts = variant.prompts()
+    return tuple(dataclasses.replace(q, prompt=prompts.get(q.id, q.prompt)) for q in questions)
 
 
 def assemble(
@@ -148,17 +205,20 @@ def assemble(
     errors: tuple[str, ...],
     isolation: IsolationLevel,
     seed: int,
+    student: str | None = None,
     answers: dict[str, Any] | None = None,
 ) -> Result:
     score = round(sum(q.score for q in questions), 6)
-    return Result(spec.id, str(path), score, spec.max_score, isolation, questions, errors, seed,
+    return Result(spec.id, str(path), score, spec.max_score, isolation, questions, errors, seed, student,
                   answers=dict(answers or {}))  # fmt: skip
 
 
-def unreadable(spec: Assignment, path: Path, why: str, isolation: IsolationLevel, seed: int) -> Result:
+def unreadable(
+    spec: Assignment, path: Path, why: str, isolation: IsolationLevel, seed: int, student: str | None = None
+) -> Result:
     """Score 0 on every question, and the reason the file could not be read."""
     questions = tuple(QuestionResult(q.id, 0.0, float(q.points), ()) for q in spec.questions)
-    return assemble(spec, path, questions, (why,), isolation, seed)
+    return assemble(spec, path, questions, (why,), isolation, seed, student)
 
 
 def notebook_errors(cells: tuple[CellReport, ...]) -> tuple[str, ...]:

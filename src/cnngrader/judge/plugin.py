@@ -1,4 +1,4 @@
-"""The pytest plugin behind hidden tests: markers, the ``sub``/``rng``/``seed`` fixtures, outcomes.
+"""The pytest plugin behind hidden tests: markers, the ``sub``/``rng``/``seed``/``student`` fixtures.
 
 Loaded with ``-p cnngrader.judge.plugin`` both by the trusted judge and by the in-kernel path, so
 a hidden test file reads the same in both. Which submission the tests see, and where their
@@ -25,10 +25,11 @@ MAX_MESSAGE = 2000
 
 @dataclass
 class Context:
-    """The submission under test, the grading seed, and the results recorded so far."""
+    """The submission under test, the grading seed, whose variant it is, and the results so far."""
 
     submission: Submission | None = None
     seed: int = 0
+    student: str | None = None
     results: dict[str, tuple[str, TestResult]] = field(default_factory=dict)
 
 
@@ -56,6 +57,12 @@ def sub(request: pytest.FixtureRequest) -> Submission:
 def seed(request: pytest.FixtureRequest) -> int:
     """The grading seed, recorded in the result so a regrade draws the same hidden inputs."""
     return context(request.config).seed
+
+
+@pytest.fixture
+def student(request: pytest.FixtureRequest) -> str | None:
+    """The id whose variant this submission is graded with; None: the canonical variant."""
+    return context(request.config).student
 
 
 @pytest.fixture

@@ -77,6 +77,7 @@ def question_results(
 class _Job:
     submission: Submission
     seed: int
+    student: str | None
     future: Future[dict[str, tuple[str, TestResult]]]
 
 
@@ -126,17 +127,17 @@ class _LoopPlugin:
         self.ready.set()
         while (job := self.jobs.get()) is not None:
             try:
-                job.future.set_result(_run_items(session, job.submission, job.seed))
+                job.future.set_result(_run_items(session, job.submission, job.seed, job.student))
             except BaseException as exc:  # the caller re-raises it where it waits
                 job.future.set_exception(exc)
         return True
 
 
 def _run_items(
-    session: pytest.Session, submission: Submission, seed: int
+    session: pytest.Session, submission: Submission, seed: int, student: str | None = None
 ) -> dict[str, tuple[str, TestResult]]:
     ctx = plugin.context(session.config)
-    ctx.submission, ctx.seed, ctx.results = submission, seed, {}
+    ctx.submission, ctx.seed, ctx.student, ctx.results = submission, seed, student, {}
     items = session.items
     try:
         for i, item in enumerate(items):
@@ -188,11 +189,14 @@ class HiddenSuite:
             self._exit.append(code)
             self._ready.set()
 
-    def run(self, submission: Submission, *, seed: int) -> tuple[QuestionResult, ...]:
+    def run(
+        self, submission: Submission, *, seed: int, student: str | None = None
+    ) -> tuple[QuestionResult, ...]:
+        """Run every hidden test on ``submission``; ``student``: whose variant (None: canonical)."""
         self.wait_collected()
         future: Future[dict[str, tuple[str, TestResult]]] = Future()
         with self._lock:
-            self._jobs.put(_Job(submission, seed, future))
+            self._jobs.put(_Job(submission, seed, student, future))
             recorded = future.result()
         return question_results(self.assignment, recorded)
 
@@ -219,10 +223,15 @@ def collected_problem(assignment: Assignment, items: Sequence[pytest.Item]) -> s
 
 
 def run_once(
-    *, paths: Sequence[Path], assignment: Assignment, submission: Submission, seed: int
+    *,
+    paths: Sequence[Path],
+    assignment: Assignment,
+    submission: Submission,
+    seed: int,
+    student: str | None = None,
 ) -> tuple[QuestionResult, ...]:
     """Collect and run hidden test files once (the in-kernel path): no thread, no loop."""
-    ctx = plugin.Context(submission=submission, seed=seed)
+    ctx = plugin.Context(submission=submission, seed=seed, student=student)
 
     class _Inject:
         @pytest.hookimpl(tryfirst=True)

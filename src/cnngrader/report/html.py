@@ -30,6 +30,7 @@ section h2 { font-size: 1.1rem; margin: .2rem 0 .6rem; display: flex; justify-co
 table { border-collapse: collapse; width: 100%; }
 td, th { text-align: left; vertical-align: top; padding: .3rem .5rem; border-top: 1px solid #eee; }
 td.points { white-space: nowrap; text-align: right; }
+.prompt { margin: 0 0 .6rem; background: #f0f4fa; }
 pre { white-space: pre-wrap; margin: .3rem 0 0; font-size: .9rem; background: #f6f6f6; padding: .4rem; }
 .outcome { font-weight: 600; white-space: nowrap; }
 .passed { color: #1a7f37; } .failed, .error, .timeout { color: #b42318; } .not_attempted { color: #7a5b00; }
@@ -71,12 +72,14 @@ def question_section(question: QuestionResult) -> str:
         f'<span><span class="outcome {outcome.value}">{LABEL[outcome]}</span> &nbsp; '
         f"{fmt(question.score)} / {fmt(question.max_score)}</span></h2>"
     )
+    # The question as this student got it, where the assignment gives each student their own.
+    prompt = f'<pre class="prompt">{escape(question.prompt)}</pre>' if question.prompt else ""
     if not question.tests:
         body = "<p>No test could be run for this question.</p>"
-        return f'<section id="{escape(question.id)}">{head}{body}</section>'
+        return f'<section id="{escape(question.id)}">{head}{prompt}{body}</section>'
     rows = "".join(test_row(t) for t in question.tests)
     table = f"<table><tr><th>check</th><th>outcome</th><th>points</th></tr>{rows}</table>"
-    return f'<section id="{escape(question.id)}">{head}{table}</section>'
+    return f'<section id="{escape(question.id)}">{head}{prompt}{table}</section>'
 
 
 def test_row(test: TestResult) -> str:

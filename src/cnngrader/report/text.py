@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from cnngrader.course.variants import Variant
 from cnngrader.report.terminal import terminal_safe
 from cnngrader.results import Outcome, QuestionResult, Result
 
@@ -17,16 +18,24 @@ MARK = {
 
 
 def render_result(result: Result, *, verbose: bool = False) -> str:
-    """Header, one row per question, and under each question the tests that lost points."""
+    """Header, one row per question, and under each question the tests that lost points.
+
+    Where the assignment has per-student variants, a question that lost points shows the prompt
+    this student got (every question does with ``verbose``).
+    """
     lines = [
         f"{result.assignment}: {result.notebook}",
         f"score {fmt(result.score)} / {fmt(result.max_score)}"
         f"   (isolation: {result.isolation}, seed: {result.seed})",
-        "",
     ]
+    if any(q.prompt for q in result.questions):
+        lines.append(f"questions of {whose(result.student)}")
+    lines.append("")
     width = max((len(q.id) for q in result.questions), default=8)
     for question in result.questions:
         lines.append(question_row(question, width))
+        if question.prompt and (verbose or question.outcome is not Outcome.PASSED):
+            lines.append(textwrap.indent(question.prompt, " " * 6))
         lines.extend(test_rows(question, verbose=verbose))
     if result.errors:
         lines += ["", "problems in the notebook:"]
@@ -49,6 +58,22 @@ def test_rows(question: QuestionResult, *, verbose: bool) -> list[str]:
         if test.message:
             rows.append(textwrap.indent(test.message, " " * 10))
     return rows
+
+
+def whose(student: str | None) -> str:
+    """Whose variant, in words."""
+    return f"student {student!r}" if student is not None else "the canonical variant (no student id)"
+
+
+def render_variant(variant: Variant) -> str:
+    """One student's questions, each prompt followed by its answer as a TA would type it."""
+    lines = [f"{variant.assignment}: {whose(variant.student)}", ""]
+    for q in variant.questions:
+        lines.append(f"{q.id}:")
+        lines.append(textwrap.indent(q.prompt, "    "))
+        lines.append(f"    answer: {q.answer}")
+        lines.append("")
+    return terminal_safe("\n".join(lines).rstrip("\n"))
 
 
 def fmt(x: float) -> str:
