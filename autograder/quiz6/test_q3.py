@@ -1,10 +1,9 @@
-"""Hidden test of q3: the number of parameters of nn.Conv2d(3, 3, kernel_size=(3, 3))."""
+"""Hidden test of q3: the number of parameters of a convolution layer."""
 
 from __future__ import annotations
 
 import pytest
-from _quiz6_reference import wrong
-from torch import nn
+from _quiz6_reference import params, q3_layer, wrong
 
 from cnngrader.answers import as_int
 from cnngrader.testing import Submission
@@ -13,10 +12,10 @@ pytestmark = pytest.mark.question("q3")
 
 
 @pytest.mark.points(1)
-def test_answer(sub: Submission) -> None:
-    """q3: parameters of nn.Conv2d(3, 3, kernel_size=(3, 3))"""
+def test_answer(sub: Submission, student: str | None) -> None:
+    """q3: parameters of a convolution layer"""
     found = as_int(sub.value("q3"), "q3")
-    layer = nn.Conv2d(3, 3, kernel_size=(3, 3), device="meta")
+    layer = q3_layer(params(student, "q3"))
     if found != sum(p.numel() for p in layer.parameters()):
         hint = "count the biases too, one per filter" if found == layer.weight.numel() else ""
         raise wrong("q3", found, hint)

@@ -1,9 +1,9 @@
-"""Hidden test of q6: height and width after a 25x25 kernel with stride 3 on a 100x100 image."""
+"""Hidden test of q6: height and width after a kernel with a stride, without padding."""
 
 from __future__ import annotations
 
 import pytest
-from _quiz6_reference import conv_shape, wrong
+from _quiz6_reference import params, q6_answer, wrong
 
 from cnngrader.answers import as_shape
 from cnngrader.testing import Submission
@@ -12,10 +12,10 @@ pytestmark = pytest.mark.question("q6")
 
 
 @pytest.mark.points(1)
-def test_answer(sub: Submission) -> None:
-    """q6: height and width after a 25x25 kernel with stride 3"""
+def test_answer(sub: Submission, student: str | None) -> None:
+    """q6: height and width after a kernel with a stride"""
     found = as_shape(sub.value("q6"), "q6")
     if len(found) != 2:
         raise AssertionError(f"q6 should be (height, width), two numbers; found {found}")
-    if found != conv_shape((1, 1, 100, 100), (1, 1, 25, 25), stride=3)[2:]:
+    if found != q6_answer(params(student, "q6")):
         raise wrong("q6", found, "(size + 2 x padding - kernel) // stride + 1, rounded down")

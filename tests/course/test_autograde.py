@@ -7,6 +7,7 @@ Runs against the real hidden tests in ``autograder/``.
 
 from __future__ import annotations
 
+import ast
 import csv
 import textwrap
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from nbgrader.api import Gradebook
 from cnngrader.course import Course
 from cnngrader.course.cells import nbgrader_meta
 from cnngrader.course.fill import fill_answers
+from cnngrader.course.variants import variant_for
 
 from .conftest import copy_course, nbgrader, read_nb, release_nb, solution_nb, source_nb
 
@@ -66,18 +68,28 @@ LAB6_HALF_FCNN = """
             # YOUR CODE HERE
             raise NotImplementedError()
 """
+
+
+def quiz6_half_answers() -> dict[str, str]:
+    """The student "half"'s own quiz (its numbers are drawn for that id): the first four right in the
+    forgiving forms of the contract, then a wrong one."""
+    right = {q.id: ast.literal_eval(q.answer) for q in variant_for(course=COURSE, assignment="quiz6",
+                                                                    student="half").questions}  # fmt: skip
+    return {
+        "q1_answer": f"q1 = {' ' + right['q1'].lower() + ' '!r}",
+        "q2_answer": f"q2 = {sorted(right['q2'])!r}",
+        "q3_answer": f"q3 = {float(right['q3'])!r}",
+        "q4_answer": f"q4 = {list(right['q4'])!r}",
+        "q5_answer": f"q5 = {right['q5'] + 1}",
+    }
+
+
 HALF_ANSWERS = {
     "lab6": {
         "param_counts_answer": LAB6_HALF_PARAM_COUNTS,
         "fcnn_vs_convnet_answer": LAB6_HALF_FCNN,
     },
-    "quiz6": {  # right answers in the forgiving forms of the contract, then a wrong one
-        "q1_answer": 'q1 = " c "',
-        "q2_answer": 'q2 = ["C"]',
-        "q3_answer": "q3 = 84.0",
-        "q4_answer": "q4 = [1, 1, 96, 96]",
-        "q5_answer": "q5 = 24",
-    },
+    "quiz6": quiz6_half_answers(),
 }
 HALF_SOLVED = {"lab6": {"conv_output_size_answer", "conv2d_single_answer"}, "quiz6": set()}
 HALF_EXPECTED: dict[str, dict[str, float | tuple[float, float]]] = {
