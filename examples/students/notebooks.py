@@ -12,6 +12,7 @@ from nbformat import NotebookNode
 from cnngrader.course.cells import nbgrader_meta
 
 ANSWER_SUFFIX = "_answer"
+STUDENT_ID_STUB = 'STUDENT_ID = ""'
 
 # What a student's laptop left behind when it died mid-save: not JSON, so no notebook at all.
 UNREADABLE = (
@@ -49,6 +50,15 @@ def fill(release: NotebookNode, answers: Mapping[str, str | None]) -> NotebookNo
         if source is not None:
             cells[question].source = source
     _fix_cell_ids(nb)
+    return nb
+
+
+def state_student(nb: NotebookNode, student: str) -> NotebookNode:
+    """``nb`` with ``STUDENT_ID`` set to ``student`` in the cell that asks for it."""
+    asking = [c for c in nb.cells if c.cell_type == "code" and STUDENT_ID_STUB in c.source]
+    if len(asking) != 1:
+        raise ValueError(f"the notebook should ask for the student id once ({STUDENT_ID_STUB!r})")
+    asking[0].source = asking[0].source.replace(STUDENT_ID_STUB, f"STUDENT_ID = {student!r}")
     return nb
 
 

@@ -10,7 +10,8 @@ from typing import Any
 from nbformat import NotebookNode
 
 from students.expected import NotebookExpectation, expect_notebook, expect_unreadable
-from students.notebooks import fill, read_release, write, write_unreadable
+from students.notebooks import fill, read_release, state_student, write, write_unreadable
+from students.own import has_variants, own_source
 from students.roster import STUDENTS, Handin, Student
 
 ABOUT = (
@@ -28,16 +29,23 @@ def expectation(handin: Handin) -> NotebookExpectation:
     return expect_notebook(handin.assignment, handin.variants())
 
 
-def notebook(handin: Handin, release: NotebookNode) -> NotebookNode:
-    return fill(release, {q: v.source for q, v in handin.variants().items()})
+def notebook(handin: Handin, release: NotebookNode, *, student: str, course_root: Path) -> NotebookNode:
+    """The hand-in; where the assignment has per-student variants, the student answers their own
+    numbers (the same answers and mistakes on them) and states their id, as the notebook asks."""
+    if not has_variants(handin.assignment):
+        return fill(release, {q: v.source for q, v in handin.variants().items()})
+    answers = {q: own_source(course_root, student, v) for q, v in handin.variants().items()}
+    return state_student(fill(release, answers), student)
 
 
-def write_handin(handin: Handin, folder: Path, releases: dict[str, NotebookNode]) -> None:
+def write_handin(
+    handin: Handin, folder: Path, releases: dict[str, NotebookNode], *, student: str, course_root: Path
+) -> None:
     path = folder / handin.assignment / f"{handin.assignment}.ipynb"
     if handin.unreadable:
         write_unreadable(path)
     else:
-        write(notebook(handin, releases[handin.assignment]), path)
+        write(notebook(handin, releases[handin.assignment], student=student, course_root=course_root), path)
 
 
 def expected_json(students: tuple[Student, ...]) -> dict[str, Any]:
@@ -56,6 +64,6 @@ def write_sample_course(*, course_root: Path, out: Path, students: tuple[Student
     shutil.rmtree(out / "submitted", ignore_errors=True)
     for s in students:
         for h in s.handins:
-            write_handin(h, out / "submitted" / s.name, releases)
+            write_handin(h, out / "submitted" / s.name, releases, student=s.name, course_root=course_root)
     text = json.dumps(expected_json(students), indent=2, sort_keys=False) + "\n"
     (out / "EXPECTED.json").write_text(text, encoding="utf-8")
