@@ -9,6 +9,8 @@ import pytest
 
 PUBLISHED = {
     "cnngrader.course.incell": ["grade_question"],
+    "cnngrader.course.students": ["graded_student", "ENV_VAR", "STATED_NAME"],
+    "cnngrader.course.variants": ["VariantQuestion", "Variant", "variant_for", "VARIANT_FILE"],
     "cnngrader.testing": ["Submission", "NotAttempted", "StudentError", "StudentTimeout"],
     "cnngrader.answers": [
         "as_int", "as_shape", "as_letter", "as_letters", "as_tensor", "as_nested", "describe",
@@ -45,6 +47,15 @@ def test_the_submission_keeps_its_three_methods() -> None:
         assert list(inspect.signature(getattr(Submission, name)).parameters)[1:] == params
 
 
+def test_the_variant_names_keep_their_meaning() -> None:
+    from cnngrader.course.students import ENV_VAR, STATED_NAME, graded_student
+    from cnngrader.course.variants import VARIANT_FILE, VariantQuestion
+
+    assert (ENV_VAR, STATED_NAME, VARIANT_FILE) == ("CNNGRADER_STUDENT", "STUDENT_ID", "variant.py")
+    assert list(inspect.signature(graded_student).parameters)[0] == "stated"
+    assert VariantQuestion("q1", "prompt", '"A"').to_dict() == {"id": "q1", "prompt": "prompt", "answer": '"A"'}
+
+
 def test_the_fixtures_and_markers_are_registered(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
@@ -56,10 +67,14 @@ def test_the_fixtures_and_markers_are_registered(pytester: pytest.Pytester) -> N
             assert seed == 0 and rng.initial_seed() > 0
 
         @pytest.mark.points(1)
+        def test_student(student):
+            assert student is None  # outside a grading: the canonical variant
+
+        @pytest.mark.points(1)
         def test_sub(sub):
             pass
         """
     )
     result = pytester.runpytest("-p", "cnngrader.judge.plugin", "--strict-markers", "-p", "no:cacheprovider")
-    result.assert_outcomes(passed=1, errors=1)  # sub exists, but outside a grading no submission is set
+    result.assert_outcomes(passed=2, errors=1)  # sub exists, but outside a grading no submission is set
     result.stdout.fnmatch_lines(["*no submission is set for the hidden tests*"])
