@@ -10,7 +10,9 @@ import pytest
 PUBLISHED = {
     "cnngrader.course.incell": ["grade_question"],
     "cnngrader.course.students": ["graded_student", "ENV_VAR", "STATED_NAME"],
-    "cnngrader.course.variants": ["VariantQuestion", "Variant", "variant_for", "VARIANT_FILE"],
+    "cnngrader.course.variants": [
+        "VariantQuestion", "Variant", "variant_for", "VARIANT_FILE", "option_meaning",
+    ],
     "cnngrader.testing": ["Submission", "NotAttempted", "StudentError", "StudentTimeout"],
     "cnngrader.answers": [
         "as_int", "as_shape", "as_letter", "as_letters", "as_tensor", "as_nested", "describe",
@@ -52,8 +54,9 @@ def test_the_variant_names_keep_their_meaning() -> None:
     from cnngrader.course.variants import VARIANT_FILE, VariantQuestion
 
     assert (ENV_VAR, STATED_NAME, VARIANT_FILE) == ("CNNGRADER_STUDENT", "STUDENT_ID", "variant.py")
-    assert list(inspect.signature(graded_student).parameters)[0] == "stated"
-    assert VariantQuestion("q1", "prompt", '"A"').to_dict() == {"id": "q1", "prompt": "prompt", "answer": '"A"'}
+    assert next(iter(inspect.signature(graded_student).parameters)) == "stated"
+    question = VariantQuestion("q1", "prompt", '"A"')
+    assert question.to_dict() == {"id": "q1", "prompt": "prompt", "answer": '"A"'}
 
 
 def test_the_fixtures_and_markers_are_registered(pytester: pytest.Pytester) -> None:

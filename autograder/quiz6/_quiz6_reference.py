@@ -208,6 +208,31 @@ def option_meaning(student: str | None, question: str, letter: str) -> Any:
     return options[index] if 0 <= index < len(options) else None
 
 
+def option_labels(question: str, p: dict[str, Any]) -> dict[str, str]:
+    """Each letter's option by what it means, the same words whatever letter a student got it under
+    (for item analysis: which wrong option students choose)."""
+    if question == "q1":
+        n, k = p["size"], p["kernel"]
+        names = {n: "the input's size", n - k: "n-k", n - k + 1: "n-k+1", n - k + 2: "n-k+2"}
+        return {LETTERS[i]: names.get(option[0], "other") for i, option in enumerate(p["options"])}
+    if question == "q10":
+        return {LETTERS[i]: ", ".join(dimension_names(p, option)) for i, option in enumerate(p["options"])}
+    if question == "q2":
+        return {
+            LETTERS[i]: f"{s['kind']} ({'true' if statement_is_true(s) else 'false'})"
+            for i, s in enumerate(p["statements"])
+        }
+    return {}
+
+
+def dimension_names(p: dict[str, Any], option: Sequence[Any]) -> list[str]:
+    if all(isinstance(d, str) for d in option):
+        return list(option)
+    height, width = p["size"]
+    names = {p["batch"]: "batch", 3: "channels", height: "height", width: "width"}
+    return [names[d] for d in option]
+
+
 # -- checks with messages for the student -----------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import torch
 from _quiz6_draw import DRAWS, draw, prompt
-from _quiz6_reference import ANSWERS
+from _quiz6_reference import ANSWERS, option_labels
 
 
 def source(value: Any) -> str:
@@ -33,3 +33,9 @@ def variant(student: str | None) -> list[tuple[str, str, str]]:
     """(question, prompt, answer) for every question, for this student (None: canonical)."""
     numbers = draw(student)
     return [(q, prompt(q, numbers[q]), source(ANSWERS[q](numbers[q]))) for q in DRAWS]
+
+
+def options(student: str | None) -> dict[str, dict[str, str]]:
+    """For each multiple-choice question, what each letter stands for in this student's variant."""
+    numbers = draw(student)
+    return {q: option_labels(q, numbers[q]) for q in ("q1", "q2", "q10")}

@@ -223,6 +223,26 @@ def test_every_multiple_choice_has_exactly_one_right_option() -> None:
             assert len({s["kind"] for s in mine["q2"]["statements"]}) == 5
 
 
+def test_each_letter_has_a_meaning_that_does_not_depend_on_the_student(hook: VariantHook) -> None:
+    """What an item analysis counts by (``option_meaning``): the same option, whatever its letter."""
+    from cnngrader.course.variants import option_meaning
+
+    meaning = option_meaning(course=COURSE, assignment="quiz6")
+    assert meaning is not None
+    canonical = hook.options(None)
+    assert canonical["q1"] == {"A": "the input's size", "B": "n-k+2", "C": "n-k+1"}
+    assert canonical["q10"]["B"] == "batch, channels, height, width"
+    assert canonical["q2"]["C"] == "weight_dims (true)"
+    seen: dict[str, set[str]] = {"q1": set(), "q10": set()}
+    for student in STUDENTS[:60]:
+        record = type("Record", (), {"student": student})()
+        for question in seen:
+            right = ast.literal_eval(next(q.answer for q in hook(student).questions if q.id == question))
+            seen[question].add(meaning(record, question, right.lower()))
+    assert seen == {"q1": {"n-k+1"}, "q10": {"batch, channels, height, width"}}
+    assert meaning(type("Record", (), {"student": None})(), "q3", "A") == "A"  # not multiple choice
+
+
 def test_a_letter_maps_to_its_option() -> None:
     """What an item analysis needs: the meaning of the letter a student chose."""
     with quiz_modules() as (draw, ref):

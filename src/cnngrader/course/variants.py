@@ -8,6 +8,10 @@ An assignment has variants when its hidden tests' folder holds ``variant.py`` de
 The hook is course data, like the hidden tests beside it: the engine only calls it, to show a TA a
 student's questions (``cnngrader variant``) and to put each student's prompts into their results.
 The hidden tests draw the same numbers themselves from the ``student`` fixture.
+
+A course whose multiple-choice options are shuffled per student may also define
+``options(student) -> {question: {letter: meaning}}``, the same meaning for the same option whatever
+its letter; :func:`option_meaning` turns it into what an item analysis counts by.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from cnngrader.errors import CourseError, UsageError
 
 VARIANT_FILE = "variant.py"
 HOOK = "variant"
+OPTIONS_HOOK = "options"
 _LOAD_LOCK = threading.Lock()
 
 
@@ -75,21 +80,38 @@ class VariantHook:
     def __init__(self, course: Course, assignment: str) -> None:
         self.assignment = course.assignment(assignment)
         self.path = variant_file(course, assignment)
-        self._fn = _load(self.path)
+        self._module = _load(self.path)
+        fn = getattr(self._module, HOOK, None)
+        if not callable(fn):
+            raise CourseError(f"{self.path} should define a function {HOOK}(student)")
+        self._fn: Callable[[str | None], Iterable[Any]] = fn
 
     def __call__(self, student: str | None) -> Variant:
+        items = list(self._call(HOOK, student))
+        questions = tuple(self._question(item) for item in items)
+        return Variant(self.assignment.id, student, questions)
+
+    def options(self, student: str | None) -> dict[str, dict[str, str]]:
+        """What each letter of each multiple-choice question stands for, for this student (empty if
+        the course does not say)."""
+        if not callable(getattr(self._module, OPTIONS_HOOK, None)):
+            return {}
+        found = self._call(OPTIONS_HOOK, student)
+        if not isinstance(found, dict):
+            raise CourseError(f"{self.path}: {OPTIONS_HOOK}() should give {{question: {{letter: meaning}}}}")
+        return {str(q): {str(k).upper(): str(v) for k, v in dict(o).items()} for q, o in found.items()}
+
+    def _call(self, name: str, student: str | None) -> Any:
         folder = str(self.path.parent)
         sys.path.insert(0, folder)  # a helper imported late still resolves beside the hook
         try:
-            items = list(self._fn(student))
+            return getattr(self._module, name)(student)
         except Exception as exc:  # the instructor's code: say where
             why = f"{type(exc).__name__}: {exc}"
-            raise CourseError(f"{self.path}: variant({student!r}) raised {why}") from exc
+            raise CourseError(f"{self.path}: {name}({student!r}) raised {why}") from exc
         finally:
             if folder in sys.path:
                 sys.path.remove(folder)
-        questions = tuple(self._question(item) for item in items)
-        return Variant(self.assignment.id, student, questions)
 
     def _question(self, item: object) -> VariantQuestion:
         if isinstance(item, VariantQuestion):
@@ -131,7 +153,28 @@ def variant_for(*, course: Course, assignment: str, student: str | None) -> Vari
     return hook(student)
 
 
-def _load(path: Path) -> Callable[[str | None], Iterable[Any]]:
+class OptionMeaning:
+    """``meaning(record, question, letter)``: what a student's letter stood for in their variant (the
+    report's ``cnngrader.analysis.OptionMeaning``; ``record`` is anything with a ``student``)."""
+
+    def __init__(self, hook: VariantHook) -> None:
+        self.hook = hook
+        self._cache: dict[str | None, dict[str, dict[str, str]]] = {}
+
+    def __call__(self, record: Any, question: str, letter: str) -> str:
+        student = getattr(record, "student", None)
+        if student not in self._cache:
+            self._cache[student] = self.hook.options(student)
+        return self._cache[student].get(question, {}).get(letter.strip().upper(), letter)
+
+
+def option_meaning(*, course: Course, assignment: str) -> OptionMeaning | None:
+    """How to read each student's letters by what they meant; None if every student has the same."""
+    hook = variant_hook(course, assignment)
+    return OptionMeaning(hook) if hook is not None else None
+
+
+def _load(path: Path) -> ModuleType:
     """Import ``path`` under a name of its own, its folder first on the path (for its helpers)."""
     folder = path.parent
     name = f"_cnngrader_variant_{abs(hash(str(path.resolve())))}"
@@ -148,10 +191,7 @@ def _load(path: Path) -> Callable[[str | None], Iterable[Any]]:
         finally:
             if str(folder) in sys.path:
                 sys.path.remove(str(folder))
-    fn = getattr(module, HOOK, None)
-    if not callable(fn):
-        raise CourseError(f"{path} should define a function {HOOK}(student)")
-    return fn  # type: ignore[no-any-return]  # checked callable; its items are checked per call
+    return module
 
 
 def _forget_other_copies(folder: Path) -> None:
