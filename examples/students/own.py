@@ -154,13 +154,59 @@ QUIZ6: dict[str, Translation] = {
 }
 
 
+def _last_size(n: Numbers) -> tuple[int, int]:
+    """Height and width of the last feature maps of question 7's stack (conv, pool, conv, pool)."""
+    (_, _, k1), (_, _, k2, p2) = n.p["conv1"], n.p["conv2"]
+    sizes = []
+    for size in n.p["image"][1:]:
+        size = (size - k1 + 1) // 2
+        sizes.append((size + 2 * p2 - k2 + 1) // 2)
+    return sizes[0], sizes[1]
+
+
+def _shape(n: Numbers) -> str:
+    return repr((n.p["conv2"][1], *_last_size(n)))
+
+
+def _wrong(n: Numbers, value: int) -> str:
+    """A wrong number the library uses, unless it happens to be this student's right one."""
+    return str(value if value != n.right else value + 1)
+
+
+LAB6: dict[str, Translation] = {
+    "linear_in_features/literal": _q("linear_in_features", lambda n: str(n.right)),
+    "linear_in_features/arithmetic": lambda n: (
+        "# conv, pool, conv, pool: the height and width of the last feature maps, times its channels\n"
+        "linear_in_features = {} * {} * {}".format(n.p["conv2"][1], *_last_size(n))
+    ),
+    "linear_in_features/float": _q("linear_in_features", lambda n: f"{n.right}.0"),
+    "linear_in_features/numpy_int": lambda n: (
+        "import numpy as np\n\nlinear_in_features = np.int64({}) * {} * {}".format(
+            n.p["conv2"][1], *_last_size(n)
+        )
+    ),
+    "linear_in_features/measured_with_torch": lambda n: (
+        "import torch\nfrom torch import nn\n\n"
+        "features = nn.Sequential(\n"
+        f"    nn.Conv2d{n.p['conv1']}, nn.MaxPool2d(2),\n"
+        "    nn.Conv2d({}, {}, {}, padding={}), nn.MaxPool2d(2), nn.Flatten()\n".format(*n.p["conv2"])
+        + ")\n"
+        f"linear_in_features = features(torch.zeros(1, *{tuple(n.p['image'])})).shape[1]"
+    ),
+    "linear_in_features/value_1152": _q("linear_in_features", lambda n: _wrong(n, 1152)),
+    "linear_in_features/value_5000": _q("linear_in_features", lambda n: _wrong(n, 5000)),
+    "linear_in_features/string": _q("linear_in_features", lambda n: f'"{n.right}"'),
+    "linear_in_features/shape_tuple": _q("linear_in_features", _shape),
+}
+
+
 def channels_last(p: dict[str, Any]) -> tuple[Any, ...]:
     if "batch" not in p:
         return ("batch", "height", "width", "channels")
     return (p["batch"], *p["size"], 3)
 
 
-TRANSLATIONS: dict[str, dict[str, Translation]] = {"quiz6": QUIZ6}
+TRANSLATIONS: dict[str, dict[str, Translation]] = {"quiz6": QUIZ6, "lab6": LAB6}
 
 
 @cache
@@ -193,6 +239,7 @@ def own_source(course_root: Path, student: str, variant: Variant) -> str | None:
         ):
             raise KeyError(f"{variant.key} has no translation to a student's own numbers (students/own.py)")
         return variant.source
-    params = _draw_module(course_root, variant.assignment).draw(student)[variant.question]
+    drawn = _draw_module(course_root, variant.assignment).draw(student)
+    params = drawn.get(variant.question, drawn)  # a notebook with one question that varies draws it alone
     right = _right_answers(course_root, variant.assignment, student)[variant.question]
     return translations[variant.key](Numbers(params, right))

@@ -51,8 +51,11 @@ PRINTED_SHAPES = {(8, 3, 5, 5), (1, 1, 96, 96), (1, 3, 100, 100), (1, 2, 100, 10
 
 
 def printed_figures() -> set[int]:
-    """The lecture's figures and every whole number the lab notebook shows."""
-    lab = "\n".join(c.source for c in source_nb("lab6").cells)
+    """The lecture's figures and every whole number the lab notebook shows (but the ranges its own
+    drawing code draws from: those are not figures)."""
+    drawing = ("variant_draw", "variant_mine")
+    cells = source_nb("lab6").cells
+    lab = "\n".join(c.source for c in cells if c.metadata.get("nbgrader", {}).get("grade_id") not in drawing)
     return LECTURE | {int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*\d|\d", lab)} | {3600}
 
 
@@ -376,3 +379,78 @@ def test_a_broken_hook_is_the_courses_error_naming_its_file(
     with pytest.raises(CourseError, match=re.escape(words)) as caught:
         variant_for(course=course, assignment="hw1", student="ada")
     assert "variant.py" in str(caught.value)
+
+
+# -- lab6: question 7 draws its layers per student ------------------------------------------------
+
+LAB = REPO / "autograder" / "lab6"
+
+
+@pytest.fixture(scope="module")
+def lab_hook() -> VariantHook:
+    found = variant_hook(COURSE, "lab6")
+    assert found is not None
+    return found
+
+
+def test_only_the_labs_fixed_answer_varies_and_its_canonical_answer_is_the_contracts(
+    lab_hook: VariantHook,
+) -> None:
+    (question,) = lab_hook(None).questions
+    assert (question.id, question.answer) == ("linear_in_features", "3600")
+    assert "nn.Conv2d(3, 8, 5) → nn.MaxPool2d(2) → nn.Conv2d(8, 16, 3, padding=1)" in question.prompt
+    assert "3×64×64" in question.prompt
+
+
+def test_students_get_their_own_stack(lab_hook: VariantHook) -> None:
+    answers = [lab_hook(s).questions[0].answer for s in STUDENTS]
+    most = max(answers.count(a) for a in answers)
+    assert most < 0.05 * len(answers) and "3600" not in answers
+
+
+def test_no_stack_in_the_whole_range_gives_a_printed_figure() -> None:
+    sys.path.insert(0, str(LAB))
+    try:
+        import _lab6_draw
+        import _lab6_stack
+    finally:
+        sys.path.remove(str(LAB))
+    channels = (14, 17, 19, 21, 22, 23, 27, 28, 29, 31)
+    for student in STUDENTS:
+        p = _lab6_draw.draw(student)
+        (c0, height, width), (_, c1, k1), (_, c2, k2, p2) = p["image"], p["conv1"], p["conv2"]
+        assert c0 in (1, 3) and 40 <= min(height, width) <= max(height, width) <= 120 and 4 <= c1 <= 16
+        assert k1 in (3, 5, 7) and k2 in (3, 5) and 0 <= p2 <= k2 // 2 and c2 in channels
+        sizes = [((n - k1 + 1) // 2 + 2 * p2 - k2 + 1) // 2 for n in (height, width)]
+        assert _lab6_stack.linear_in_features(p) == c2 * sizes[0] * sizes[1]  # torch agrees
+    for k1, k2 in itertools.product((3, 5, 7), (3, 5)):
+        for p2 in range(k2 // 2 + 1):
+            last = {((n - k1 + 1) // 2 + 2 * p2 - k2 + 1) // 2 for n in range(40, 121)}
+            for h, w, c2 in itertools.product(last, last, channels):
+                assert c2 * h * w not in PRINTED, (k1, k2, p2, h, w, c2)
+
+
+@pytest.mark.parametrize("nb", [source_nb("lab6"), release_nb("lab6")], ids=["source", "release"])
+def test_the_lab_draws_with_the_courses_own_code(nb: Any) -> None:
+    assert cell(nb, "variant_draw").source == (LAB / "_lab6_draw.py").read_text().rstrip("\n")
+
+
+def test_the_lab_shows_the_stack_the_grader_shows_and_not_its_answer(lab_hook: VariantHook) -> None:
+    nb = release_nb("lab6")
+    wanted = ("variant_draw", "variant_mine")
+    cells = [
+        c.source
+        for c in nb.cells
+        if c.metadata.get("nbgrader", {}).get("grade_id") in wanted or c.source.startswith("# Your student")
+    ]
+    assert len(cells) == 3
+    for student in ["ada", *STUDENTS[:20]]:
+        namespace: dict[str, Any] = {}
+        out = io.StringIO()
+        with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(out):
+            mp.setenv(ENV_VAR, student)
+            for source in cells:
+                exec(compile(source, "cell", "exec"), namespace)
+        (question,) = lab_hook(student).questions
+        assert question.prompt in out.getvalue() and repr(student) in out.getvalue()
+        assert not re.search(rf"\b{question.answer}\b", out.getvalue())
