@@ -8,6 +8,7 @@ layers), never by a formula typed a second time.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -89,6 +90,7 @@ def statement_is_true(s: dict[str, Any]) -> bool:
     raise ValueError(f"unknown kind of statement {kind!r}")
 
 
+@functools.cache
 def fewer_parameters_with_another_linear() -> bool:
     """A counterexample to "more fully connected layers always add parameters": a narrow layer
     inserted after the flatten step shrinks the wide layer that followed it."""
@@ -99,6 +101,7 @@ def fewer_parameters_with_another_linear() -> bool:
     return count(two) < count(one)
 
 
+@functools.cache
 def fewer_parameters_with_more_convs() -> bool:
     """A counterexample to "more convolutional layers always mean more parameters": two small
     convolutions against one large one."""
@@ -132,7 +135,18 @@ def q5_keeps_size(p: dict[str, Any], padding: int) -> bool:
 
 
 def q5_answer(p: dict[str, Any]) -> int:
-    return next(padding for padding in range(p["kernel"]) if q5_keeps_size(p, padding))
+    """The padding that keeps the size, found by bisection (more padding never shrinks the output)."""
+    n, k = p["size"], p["kernel"]
+    low, high = 0, k
+    while low < high:
+        middle = (low + high) // 2
+        if conv_shape((1, 1, n, n), (1, 1, k, k), padding=middle)[2] < n:
+            low = middle + 1
+        else:
+            high = middle
+    if not q5_keeps_size(p, low):
+        raise AssertionError(f"no padding keeps a {n}x{n} image under a {k}x{k} kernel")
+    return low
 
 
 def q6_answer(p: dict[str, Any]) -> tuple[int, ...]:
@@ -155,13 +169,11 @@ def q8_answer(p: dict[str, Any]) -> torch.Tensor:
 
 
 def q9_final_linear(p: dict[str, Any]) -> nn.Linear:
-    """Sized by running the convolutional part on the image (on "meta": shapes only)."""
-    with torch.device("meta"):
-        layers: list[nn.Module] = []
-        for in_channels, out_channels, kernel, padding in p["convs"]:
-            layers += [nn.Conv2d(in_channels, out_channels, kernel, padding=padding), nn.ReLU()]
-        body = nn.Sequential(*layers, nn.Flatten())
-        return nn.Linear(body(torch.empty(1, *p["image"])).shape[1], p["outputs"])
+    """Sized by running the convolutions on the image (on "meta": shapes only; ReLU keeps shapes)."""
+    shape: tuple[int, ...] = (1, *p["image"])
+    for in_channels, out_channels, kernel, padding in p["convs"]:
+        shape = conv_shape(shape, (out_channels, in_channels, kernel, kernel), padding=padding)
+    return nn.Linear(int(torch.Size(shape[1:]).numel()), p["outputs"], device="meta")
 
 
 def q9_answer(p: dict[str, Any]) -> int:
@@ -174,7 +186,12 @@ def q10_accepted(p: dict[str, Any], option: Sequence[Any]) -> bool:
     if all(isinstance(d, str) for d in option):
         sizes = {"batch": 2, "channels": 3, "height": 5, "width": 7}
         option = [sizes[d] for d in option]
-    return accepts(nn.Conv2d(3, 4, 3, device="meta"), option)
+    return accepts(rgb_conv(), option)
+
+
+@functools.cache
+def rgb_conv() -> nn.Conv2d:
+    return nn.Conv2d(3, 4, 3, device="meta")
 
 
 def q10_answer(p: dict[str, Any]) -> str:
