@@ -130,7 +130,7 @@ def whose_variant(*, given: str | None, stated: Stated) -> Whose:
     graded_as = (
         f"it was graded with the questions of {given!r}, whose submission it is"
         if given is not None
-        else "it was graded with the canonical questions (the figures of the lecture)"
+        else "it was graded with the canonical questions, those of everyone without an id"
     )
     if stated.problem is not None:
         return Whose(given, (f"{STATED_NAME} {stated.problem}; {graded_as}.",))
