@@ -73,7 +73,7 @@ QUIZ6: dict[str, Translation] = {
     "q2/tuple": _q("q2", lambda n: repr(tuple(_letters(n.right)))),
     "q2/frozenset": _q("q2", lambda n: f'frozenset("{"".join(_letters(n.right)).lower()}")'),
     "q2/padded_string": _q("q2", lambda n: repr(" " + "".join(_letters(n.right)).lower() + " ")),
-    "q2/extra_letter": _q("q2", lambda n: repr(set(_letters({*n.right, n.false_letters()[0]})))),
+    "q2/extra_letter": _q("q2", lambda n: _set_literal({*n.right, n.false_letters()[0]})),
     "q2/string_extra_letter": _q("q2", lambda n: repr("".join(_letters({*n.right, n.false_letters()[0]})))),
     # q3: the parameters of a convolution layer
     "q3/int": _q("q3", lambda n: str(n.right)),
