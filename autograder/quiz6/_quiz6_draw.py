@@ -107,7 +107,7 @@ STATEMENT_KINDS = ("input_dims", "output_dims", "weight_dims", "bias_count", "an
 
 def draw_q2(d):
     kinds = d.shuffled(STATEMENT_KINDS)[:5]
-    return {"statements": [draw_statement(d, kind) for kind in kinds]}
+    return {"statements": [draw_statement(d, kind) for kind in kinds], "may_be_none": True}
 
 
 def draw_q3(d):
@@ -227,7 +227,8 @@ def prompt_q1(p):
 
 def prompt_q2(p):
     lines = [f"({LETTERS[i]}) {statement_text(s)}" for i, s in enumerate(p["statements"])]
-    return "Which of these statements are true? Select all that apply.\n\n" + "\n".join(lines)
+    none = " There may be none: then answer set()." if p.get("may_be_none") else ""
+    return f"Which of these statements are true? Select all that apply.{none}\n\n" + "\n".join(lines)
 
 
 def prompt_q3(p):
