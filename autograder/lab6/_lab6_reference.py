@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from cnngrader.inspect import Followed, Step, model_steps, total_parameters
+from cnngrader.read.uses import torch_names
 from cnngrader.testing import NotAttempted, StudentError, Submission
 
 CNN_INPUT = (1, 100, 100)
@@ -151,10 +152,6 @@ def linear_parameters(i: int, o: int, bias: bool = True) -> int:
 
 # --- how an answer computes: the notebook's by-hand rules ----------------------------------------
 
-# The last part of a dotted name under torch that is torch's own convolution, or its own pooling.
-CONVOLUTIONS = re.compile(r"_?conv(\d?d|_transpose\d?d|_tbc|olution)|(Lazy)?Conv(Transpose)?\dd")
-POOLINGS = re.compile(r".*(pool|Pool).*")
-
 
 def require_by_hand(sub: Submission, name: str, family: re.Pattern[str], what: str, rule: str) -> None:
     """Fail (every test of the question) if ``name`` hands its work to torch's own ``what``.
@@ -162,11 +159,7 @@ def require_by_hand(sub: Submission, name: str, family: re.Pattern[str], what: s
     Decided from the notebook's code on the trusted side (``sub.uses``), so aliases do not hide it
     and nothing the notebook does at run time changes it. ``rule`` is the notebook's own sentence.
     """
-    borrowed = sorted(
-        used
-        for used in sub.uses(name)
-        if used.split(".")[0] == "torch" and family.fullmatch(used.split(".")[-1])
-    )
+    borrowed = torch_names(sub.uses(name), family)
     if borrowed:
         shown = ", ".join(borrowed[:3]) + (" ..." if len(borrowed) > 3 else "")
         raise AssertionError(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import pytest
 import torch
 from _lab6_reference import (
-    CONVOLUTIONS,
     conv2d_reference,
     grid_text,
     int_grid,
@@ -21,6 +20,7 @@ from _lab6_reference import (
 
 from cnngrader.answers import as_tensor
 from cnngrader.inspect import format_shape
+from cnngrader.read.uses import TORCH_CONVOLUTION
 from cnngrader.testing import Submission
 
 pytestmark = pytest.mark.question("conv2d_single")
@@ -41,7 +41,7 @@ RULE = (
 @pytest.fixture(autouse=True)
 def by_hand(sub: Submission) -> None:
     """Every test of this question first checks the notebook's by-hand rule."""
-    require_by_hand(sub, "conv2d_single", CONVOLUTIONS, "convolution", RULE)
+    require_by_hand(sub, "conv2d_single", TORCH_CONVOLUTION, "convolution", RULE)
 
 
 def call_text(image: torch.Tensor, kernel: torch.Tensor, stride: int, padding: int) -> str:

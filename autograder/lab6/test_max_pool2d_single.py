@@ -10,10 +10,11 @@ from __future__ import annotations
 import pytest
 import torch
 import torch.nn.functional as F
-from _lab6_reference import POOLINGS, grid_text, int_grid, randint, require_by_hand
+from _lab6_reference import grid_text, int_grid, randint, require_by_hand
 
 from cnngrader.answers import as_tensor
 from cnngrader.inspect import format_shape
+from cnngrader.read.uses import TORCH_POOLING
 from cnngrader.testing import Submission
 
 pytestmark = pytest.mark.question("max_pool2d_single")
@@ -31,7 +32,7 @@ RULE = (
 @pytest.fixture(autouse=True)
 def by_hand(sub: Submission) -> None:
     """Every test of this question first checks the notebook's by-hand rule."""
-    require_by_hand(sub, "max_pool2d_single", POOLINGS, "pooling", RULE)
+    require_by_hand(sub, "max_pool2d_single", TORCH_POOLING, "pooling", RULE)
 
 
 def pool(image: torch.Tensor, k: int, kind: str = "max", ceil: bool = False) -> torch.Tensor:

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from cnngrader.read.uses import names_used
+from cnngrader.read.uses import TORCH_CONVOLUTION, TORCH_POOLING, names_used, torch_names
 
 HEADER = "import torch\nimport torch.nn.functional as F\nfrom torch import nn\n"
 BY_HAND = """
@@ -119,3 +119,45 @@ def test_an_undefined_name_and_broken_cells_use_nothing() -> None:
 def test_known_names_of_a_live_kernel_count() -> None:
     cell = "def conv2d_single(i, k, stride=1, padding=0):\n    return G.conv2d(i, k)"
     assert CONV in names_used([cell], "conv2d_single", known={"G": "torch.nn.functional"})
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "torch.conv2d",
+        "torch.nn.functional.conv2d",
+        "torch.nn.functional.conv1d",
+        "torch.nn.functional.conv_transpose2d",
+        "torch.nn.Conv2d",
+        "torch.nn.modules.conv.Conv2d",
+        "torch.nn.LazyConv2d",
+        "torch.convolution",
+        "torch._convolution",
+    ],
+)
+def test_every_spelling_of_torchs_convolution_is_one_family(name: str) -> None:
+    assert torch_names({name, "torch.stack"}, TORCH_CONVOLUTION) == [name]
+
+
+@pytest.mark.parametrize(
+    "name", ["torch.nn.functional.unfold", "torch.nn.Unfold", "torch.nn.functional.pad", "numpy.convolve"]
+)
+def test_unfold_pad_and_other_libraries_are_no_torch_convolution(name: str) -> None:
+    assert torch_names({name}, TORCH_CONVOLUTION) == []
+    assert torch_names({name}, TORCH_POOLING) == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "torch.max_pool2d",
+        "torch.nn.functional.max_pool2d",
+        "torch.nn.functional.max_pool2d_with_indices",
+        "torch.nn.functional.adaptive_max_pool2d",
+        "torch.nn.MaxPool2d",
+        "torch.nn.AdaptiveMaxPool2d",
+        "torch.nn.functional.avg_pool2d",
+    ],
+)
+def test_every_spelling_of_torchs_pooling_is_one_family(name: str) -> None:
+    assert torch_names({name, "torch.amax"}, TORCH_POOLING) == [name]
