@@ -47,7 +47,11 @@ def steps_from_words(lines: str | Iterable[str], input_shape: tuple[int, ...]) -
         layers.append(layer_)
         shape = _output_shape(layer_, shape, n, words)
         wanted.append((n, words, _size(shown.group(2).replace(" ", "")) if shown else None))
-    steps = list(follow_model(nn.Sequential(*layers), tuple(input_shape), canonical=True).steps)
+    followed = follow_model(nn.Sequential(*layers), tuple(input_shape), canonical=True)
+    if followed.error is not None:
+        raise ValueError(f"these layers cannot be followed on an input of {format_shape(input_shape)}: "
+                         f"{followed.error}")  # fmt: skip
+    steps = list(followed.steps)
     for (n, words, expected), step in zip(wanted, _one_per_layer(steps, layers), strict=False):
         if expected is not None and step.shape != expected:
             raise ValueError(
