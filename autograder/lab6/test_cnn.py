@@ -124,11 +124,9 @@ def test_padding(sub: Submission) -> None:
     for n, conv in enumerate(convs, 1):
         keeps = tuple(k // 2 for k in conv.get("kernel"))
         if conv.get("padding") != keeps:
-            size = (
-                f" -> output {format_shape(conv.shape)} from {format_shape(conv.input)}" if conv.shape else ""
-            )
+            turns = f" turns {format_shape(conv.input)} into {format_shape(conv.shape)}" if conv.shape else ""
             raise AssertionError(
-                f"conv {n}: {conv}{size}. Hint: padding = kernel_size // 2 keeps the height and width "
+                f"conv {n} ({conv}){turns}. Hint: padding = kernel_size // 2 keeps the height and width "
                 f"unchanged (kernel {conv.get('kernel')[0]}: padding {keeps[0]})"
             )
 
@@ -213,6 +211,6 @@ def test_step_shapes(sub: Submission) -> None:
 
 @pytest.mark.points(1)
 def test_parameters(sub: Submission) -> None:
-    """Parameters only in the convolutions and the Linear, all used and trainable (1,337 as in the lecture)"""
+    """Parameters only in the convolutions and the Linear, all used and trainable (1,337 in the lecture's)"""
     model = sub.model("CNN")
     fail_if(parameter_problem(model, follow_model(model, CNN_INPUT), expected(), "CNN()"))

@@ -217,7 +217,7 @@ MISTAKES = {
     "CNN without padding, its Linear sized to match": Mistake(
         "cnn",
         2,
-        ("conv 1->3 kernel 3 padding 0 -> output 3x98x98 from 1x100x100", "kernel_size // 2", "are 98x98"),
+        ("conv 1 (conv 1->3 kernel 3 padding 0) turns 1x100x100 into 3x98x98", "kernel_size // 2", "98x98"),
         cnn("nn.Conv2d(1, 3, 3)", "nn.Conv2d(3, 2, 3)", POOL, RELU, "nn.Linear(2 * 23 * 23, 1)"),
     ),
     "CNN without padding, Linear 1250 (it fails)": Mistake(

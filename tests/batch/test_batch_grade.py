@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -67,6 +70,20 @@ def test_grade_cells_show_each_questions_result_as_nbgrader_reads_it(course, gra
         assert nbgrader_utils.determine_grade(nbformat.from_dict(cell)) == (result.score, 1.0)
     assert "[FAILED]" in grade_cells["q3"]["outputs"][0]["text"]
     assert "[passed]" in grade_cells["q4"]["outputs"][0]["text"]
+
+
+@pytest.mark.slow
+def test_nbgrader_generate_feedback_shows_why_points_were_lost(course, grade):
+    submit(course, "bob", student_notebook(answers(wrong=("q3",))))
+    grade()
+    (course / "feedback").rename(course / "cnngrader-feedback")  # nbgrader writes its own there
+    done = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "generate_feedback", "quiz6", "--student", "bob"],
+        cwd=course, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    page = html.unescape((course / "feedback" / "bob" / "quiz6" / "quiz6.html").read_text())
+    assert "q3: 0 / 1 points" in page and "q3 is not the right answer" in page
 
 
 def test_broken_and_hostile_submissions_do_not_stop_the_batch(course, grade):
