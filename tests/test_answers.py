@@ -36,24 +36,45 @@ def test_as_int_refuses_other_forms(value: object, words: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", [(1, 1, 96, 96), [1, 1, 96, 96], torch.Size([1, 1, 96, 96]), (1.0, 1, np.int64(96), 96.0)]
+    "value",
+    [
+        (1, 1, 96, 96),
+        [1, 1, 96, 96],
+        torch.Size([1, 1, 96, 96]),
+        (1.0, 1, np.int64(96), 96.0),
+        torch.tensor([1, 1, 96, 96]),
+        torch.tensor([1.0, 1.0, 96.0, 96.0]),
+        np.array([1, 1, 96, 96]),
+    ],
 )
-def test_as_shape_takes_tuples_lists_and_sizes(value: object) -> None:
+def test_as_shape_takes_tuples_lists_sizes_and_1d_tensors(value: object) -> None:
     assert as_shape(value, "q4") == (1, 1, 96, 96)
 
 
-@pytest.mark.parametrize("value", ["(1, 1, 96, 96)", 96, torch.tensor([1, 1, 96, 96]), (1, 1.5), ("1", 2)])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "(1, 1, 96, 96)",
+        96,
+        torch.tensor(96),
+        torch.tensor([[1, 1], [96, 96]]),
+        torch.tensor([True, False]),
+        torch.tensor([1.5, 2.0]),
+        (1, 1.5),
+        ("1", 2),
+    ],
+)
 def test_as_shape_refuses_other_forms(value: object) -> None:
     with pytest.raises(AssertionError, match="q4 should"):
         as_shape(value, "q4")
 
 
-@pytest.mark.parametrize("value", ["C", "c", " c ", "\tC\n"])
-def test_as_letter_is_case_insensitive_and_stripped(value: str) -> None:
+@pytest.mark.parametrize("value", ["C", "c", " c ", "\tC\n", "(C)", "(c)", " ( C ) ", "C)", "[c]"])
+def test_as_letter_is_case_insensitive_stripped_and_bracketed(value: str) -> None:
     assert as_letter(value, "q1") == "C"
 
 
-@pytest.mark.parametrize("value", ["CD", "", "3", 3, ["C"], None, "(C)"])
+@pytest.mark.parametrize("value", ["CD", "", "3", 3, ["C"], None, "()", "(CD)", "((C))", "C."])
 def test_as_letter_refuses_anything_but_one_letter(value: object) -> None:
     with pytest.raises(AssertionError, match="q1 should be one letter"):
         as_letter(value, "q1")
@@ -71,6 +92,9 @@ def test_as_letter_refuses_anything_but_one_letter(value: object) -> None:
         ("C, E", {"C", "E"}),
         ("ce", {"C", "E"}),
         ("c;e", {"C", "E"}),
+        ("(C)", {"C"}),
+        ("(c), (e)", {"C", "E"}),
+        (["(C)", "e"], {"C", "E"}),
         ("", set()),
         (set(), set()),
     ],

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import functools
 import itertools
-from typing import Any
+import re
+from collections.abc import Sequence
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from cnngrader.inspect import Step, model_steps
-from cnngrader.testing import NotAttempted, StudentError
+from cnngrader.inspect import Followed, Step, model_steps, total_parameters
+from cnngrader.read.uses import torch_names
+from cnngrader.testing import NotAttempted, StudentError, Submission
 
 CNN_INPUT = (1, 100, 100)
 CONVNET_SIDE = 128
@@ -112,14 +114,6 @@ def reference_steps(name: str, *args: int) -> tuple[Step, ...]:
     raise ValueError(f"no reference model {name!r}")
 
 
-@functools.cache
-def reference_parameters(name: str, *args: int) -> int:
-    """The parameter count of a reference model, from real torch layers."""
-    models: dict[str, Any] = {"CNN": ReferenceCNN, "FCNN": ReferenceFCNN, "ConvNet": ReferenceConvNet}
-    with torch.device("meta"):
-        return sum(p.numel() for p in models[name](*args).parameters())
-
-
 # --- oracles of the function questions ---------------------------------------------------------
 
 
@@ -154,6 +148,66 @@ def conv_parameters(i: int, o: int, kernel: int | tuple[int, int], bias: bool = 
 
 def linear_parameters(i: int, o: int, bias: bool = True) -> int:
     return sum(p.numel() for p in nn.Linear(i, o, bias=bias, device="meta").parameters())
+
+
+# --- how an answer computes: the notebook's by-hand rules ----------------------------------------
+
+
+def require_by_hand(sub: Submission, name: str, family: re.Pattern[str], what: str, rule: str) -> None:
+    """Fail (every test of the question) if ``name`` hands its work to torch's own ``what``.
+
+    Decided from the notebook's code on the trusted side (``sub.uses``), so aliases do not hide it
+    and nothing the notebook does at run time changes it. ``rule`` is the notebook's own sentence.
+    """
+    borrowed = torch_names(sub.uses(name), family)
+    if borrowed:
+        shown = ", ".join(borrowed[:3]) + (" ..." if len(borrowed) > 3 else "")
+        raise AssertionError(
+            f"{name} uses torch's own {what} ({shown}). The notebook says: \"{rule}\" "
+            "This question asks for the computation written by hand, so it earns no points."
+        )
+
+
+# --- parameters: where they live, whether forward uses them, whether they train --------------------
+
+KIND_WORDS = {"conv": "convolutions", "linear": "linear layers"}
+
+
+def parameter_problem(
+    model: nn.Module, followed: Followed, expected: Sequence[Step], what: str
+) -> str | None:
+    """Why the model's parameters are not where the lecture's network keeps them, or None.
+
+    Judged per layer, with the student's own earlier choices carried forward: a convolution or
+    linear layer in the network may hold what its own settings give (its settings are judged by
+    the tests about that layer, not again here), but parameters elsewhere (a batch norm, a free
+    vector, arithmetic with a weight) are not the lecture's, and a network without the lecture's
+    kinds of layers has none of its parameters. Only what forward uses counts (a layer forward
+    never reaches is not part of the network), and all of it must train.
+    """
+    kinds = sorted({s.kind for s in expected if s.parameters})
+    holders = [s for s in followed.steps if s.parameters]
+    lives = " and ".join(KIND_WORDS.get(k, k) for k in kinds)
+    for kind in kinds:
+        if not any(s.kind == kind for s in holders):
+            return (
+                f"{what} has no {KIND_WORDS.get(kind, kind)} holding parameters; "
+                f"its parameters should live in its {lives}"
+            )
+    strays = [s for s in holders if s.kind not in kinds]
+    if strays:
+        return (
+            f"{what}: {strays[0]} holds {strays[0].parameters:,} parameters; "
+            f"in the lecture's network every parameter lives in its {lives}"
+        )
+    used = total_parameters(model, used_only=True)
+    trainable = total_parameters(model, trainable_only=True, used_only=True)
+    if trainable != used:
+        return (
+            f"{what}: {used - trainable:,} of the {used:,} parameters are frozen (requires_grad=False); "
+            "all should train"
+        )
+    return None
 
 
 def grid_text(t: torch.Tensor) -> str:

@@ -2,7 +2,9 @@
 
 The design is free; the rules are the contract's: output (N, num_classes) for any N from 1,
 at most 50,000 trainable parameters with 10 classes, at least two convolutions, a pooling
-operation and a nonlinearity, and a finite gradient for every trainable parameter.
+operation and a nonlinearity, and a finite gradient for every trainable parameter. The budget
+counts what the network uses: a layer that forward never reaches is not part of it (the gradient
+test names such a layer).
 """
 
 from __future__ import annotations
@@ -47,7 +49,9 @@ def test_budget(sub: Submission) -> None:
     """At most 50,000 trainable parameters"""
     model = sub.model("BudgetCNN")
     steps = follow_model(model, BUDGET_INPUT).steps  # a stub forward is not "within budget"
-    trainable = total_parameters(model, trainable_only=True)
+    trainable = total_parameters(model, trainable_only=True, used_only=True)
+    if trainable == 0:
+        raise AssertionError("BudgetCNN() has no trainable parameter that forward uses: it cannot learn")
     if trainable > BUDGET:
         biggest = max(steps, key=lambda s: s.parameters, default=None)
         where = (

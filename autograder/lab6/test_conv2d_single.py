@@ -1,13 +1,26 @@
-"""Hidden tests of ``conv2d_single(image, kernel, stride=1, padding=0)``: what nn.Conv2d computes."""
+"""Hidden tests of ``conv2d_single(image, kernel, stride=1, padding=0)``: what nn.Conv2d computes, by hand.
+
+The notebook's rule holds for every test: an answer that hands the work to torch's own convolution
+(however imported or aliased) earns none of this question's points; ``F.pad``, ``unfold`` and
+tensor arithmetic are fine.
+"""
 
 from __future__ import annotations
 
 import pytest
 import torch
-from _lab6_reference import conv2d_reference, grid_text, int_grid, randint, symmetric_kernel
+from _lab6_reference import (
+    conv2d_reference,
+    grid_text,
+    int_grid,
+    randint,
+    require_by_hand,
+    symmetric_kernel,
+)
 
 from cnngrader.answers import as_tensor
 from cnngrader.inspect import format_shape
+from cnngrader.read.uses import TORCH_CONVOLUTION
 from cnngrader.testing import Submission
 
 pytestmark = pytest.mark.question("conv2d_single")
@@ -17,6 +30,18 @@ LECTURE_IMAGE = torch.tensor(
     [[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3], [2, 0, 0, 2, 2], [2, 0, 0, 0, 1]], dtype=torch.float32
 )
 LECTURE_KERNEL = torch.tensor([[0, 1, 2], [2, 2, 0], [0, 1, 2]], dtype=torch.float32)
+
+# The notebook's rule, as its question states it.
+RULE = (
+    "Do not call F.conv2d, torch.conv2d or nn.Conv2d, however you import them: "
+    "they are the referees in the checks."
+)
+
+
+@pytest.fixture(autouse=True)
+def by_hand(sub: Submission) -> None:
+    """Every test of this question first checks the notebook's by-hand rule."""
+    require_by_hand(sub, "conv2d_single", TORCH_CONVOLUTION, "convolution", RULE)
 
 
 def call_text(image: torch.Tensor, kernel: torch.Tensor, stride: int, padding: int) -> str:

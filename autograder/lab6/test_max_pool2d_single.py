@@ -1,20 +1,38 @@
-"""Hidden tests of ``max_pool2d_single(image, kernel_size)``: what F.max_pool2d computes."""
+"""Hidden tests of ``max_pool2d_single(image, kernel_size)``: what F.max_pool2d computes, by hand.
+
+The notebook's rule holds for every test: an answer that hands the work to torch's own pooling
+(however imported or aliased) earns none of this question's points; ``unfold``, ``amax`` and other
+tensor arithmetic are fine.
+"""
 
 from __future__ import annotations
 
 import pytest
 import torch
 import torch.nn.functional as F
-from _lab6_reference import grid_text, int_grid, randint
+from _lab6_reference import grid_text, int_grid, randint, require_by_hand
 
 from cnngrader.answers import as_tensor
 from cnngrader.inspect import format_shape
+from cnngrader.read.uses import TORCH_POOLING
 from cnngrader.testing import Submission
 
 pytestmark = pytest.mark.question("max_pool2d_single")
 
 # The lecture's example (public).
 LECTURE_IMAGE = torch.tensor([[1, 3, 2, 9], [7, 4, 1, 5], [8, 5, 2, 3], [4, 2, 1, 4]], dtype=torch.float32)
+
+# The notebook's rule, as its question states it.
+RULE = (
+    "Do not call F.max_pool2d, torch.max_pool2d, nn.MaxPool2d or any other pooling of torch, "
+    "however you import it: it is the referee in the checks."
+)
+
+
+@pytest.fixture(autouse=True)
+def by_hand(sub: Submission) -> None:
+    """Every test of this question first checks the notebook's by-hand rule."""
+    require_by_hand(sub, "max_pool2d_single", TORCH_POOLING, "pooling", RULE)
 
 
 def pool(image: torch.Tensor, k: int, kind: str = "max", ceil: bool = False) -> torch.Tensor:

@@ -15,7 +15,7 @@ from students.course import ASSIGNMENTS
 from students.expected import NotebookExpectation, expect_notebook
 from students.variant import Kind, Variant
 
-ISOLATED = (Kind.MISTAKE, Kind.BROKEN, Kind.HOSTILE)
+ISOLATED = (Kind.MISTAKE, Kind.RULE, Kind.BROKEN, Kind.HOSTILE)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,12 @@
 """What a grader must give a notebook, from the labels of its answers, and how to check a result.
 
 The rules: a right answer gets full marks; a mistake less than full on its own question, with a
-failing test whose message says the labelled words; a stub is ``not_attempted``; a broken or
-hostile cell never earns more than honest. A hostile cell may take the rest of its notebook
-down with it, so beside one the other questions are only bounded by full marks.
+failing test whose message says the labelled words, and where it is labelled with the points a
+fair grader takes, that many (within the range); an answer that breaks a rule the notebook states
+gets none of its question's points, with a message that quotes the rule; a stub is
+``not_attempted``; a broken or hostile cell never earns more than honest. A hostile cell may take
+the rest of its notebook down with it, so beside one the other questions are only bounded by full
+marks.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ class QuestionExpectation:
     kind: Kind | None = None
     words: tuple[str, ...] = ()
     note: str = ""
+    lose: tuple[float, float] | None = None
 
     @property
     def score(self) -> float | None:
@@ -53,6 +57,13 @@ class QuestionExpectation:
             problems.append(f"{where}: score {score}, expected {self.score}")
         if self.expect in STRICT and score >= self.max_score - TOLERANCE:
             problems.append(f"{where}: full marks ({score}) for an answer that deserves less")
+        if self.lose is not None:
+            least, most = self.lose
+            lost = self.max_score - score
+            if not least - TOLERANCE <= lost <= most + TOLERANCE:
+                problems.append(
+                    f"{where}: lost {lost:g} points; a fair grader takes {least:g} to {most:g}"
+                )
         if self.expect is Expect.NOT_ATTEMPTED and (not outcomes or set(outcomes) != {"not_attempted"}):
             problems.append(f"{where}: outcomes {outcomes}, expected all not_attempted")
         if self.expect is Expect.SOME_NOT_ATTEMPTED and "not_attempted" not in outcomes:
@@ -75,6 +86,8 @@ class QuestionExpectation:
             data["kind"] = self.kind.value
         if self.words:
             data["words"] = list(self.words)
+        if self.lose is not None:
+            data["lose"] = list(self.lose)
         if self.note:
             data["note"] = self.note
         return data
@@ -136,7 +149,9 @@ class NotebookExpectation:
 
 def _of_variant(v: Variant, *, beside_hostile: bool) -> QuestionExpectation:
     expect = Expect.ANY if beside_hostile and v.expect is Expect.FULL else v.expect
-    return QuestionExpectation(v.question, float(v.points), expect, v.key, v.kind, v.words, v.note)
+    return QuestionExpectation(
+        v.question, float(v.points), expect, v.key, v.kind, v.words, v.note, v.lose
+    )
 
 
 def expect_notebook(assignment: str, answers: Mapping[str, Variant]) -> NotebookExpectation:

@@ -16,6 +16,7 @@ VARIANTS: tuple[Variant, ...] = (
         ("lower", 'q1 = "c"'),
         ("padded", 'q1 = " C "'),
         ("single_quotes_lower_padded", "q1 = 'c '"),
+        ("parenthesised", 'q1 = "(C)"'),
     ),
     mistake("q1", "letter_a", 'q1 = "A"', note="thinks the output keeps the input size"),
     mistake("q1", "letter_b", 'q1 = "B"', note="thinks the output has the kernel's size"),
@@ -28,6 +29,7 @@ VARIANTS: tuple[Variant, ...] = (
         ("tuple", 'q2 = ("C",)'),
         ("frozenset", 'q2 = frozenset("c")'),
         ("padded_string", 'q2 = " c "'),
+        ("parenthesised", 'q2 = ["(c)"]'),
     ),
     mistake(
         "q2",
@@ -58,6 +60,7 @@ VARIANTS: tuple[Variant, ...] = (
         ("tuple", "q4 = (1, 1, 96, 96)"),
         ("list", "q4 = [1, 1, 96, 96]"),
         ("torch_size", "import torch\n\nq4 = torch.Size([1, 1, 96, 96])"),
+        ("tensor", "import torch\n\nq4 = torch.tensor([1, 1, 96, 96])"),
         (
             "measured",
             "import torch\n\nconv = torch.nn.Conv2d(1, 1, kernel_size=(5, 5))\n"
@@ -84,6 +87,7 @@ VARIANTS: tuple[Variant, ...] = (
         ("tuple", "q6 = (26, 26)"),
         ("list", "q6 = [26, 26]"),
         ("torch_size", "import torch\n\nq6 = torch.Size([26, 26])"),
+        ("numpy_array", "import numpy as np\n\nq6 = np.array([26, 26])"),
         (
             "measured",
             "import torch\n\nconv = torch.nn.Conv2d(1, 1, 25, stride=3)\n"
@@ -128,7 +132,13 @@ VARIANTS: tuple[Variant, ...] = (
     mistake("q9", "bias_forgotten", "q9 = 20000"),
     mistake("q9", "whole_network", "q9 = 20087", note="the whole network, not its last layer"),
     mistake("q9", "pooled_network", "q9 = 1251", note="the pooled CNN's last layer"),
-    *_right("q10", ("upper", 'q10 = "B"'), ("lower", 'q10 = "b"'), ("padded", 'q10 = "  B\\n"')),
+    *_right(
+        "q10",
+        ("upper", 'q10 = "B"'),
+        ("lower", 'q10 = "b"'),
+        ("padded", 'q10 = "  B\\n"'),
+        ("parenthesised", 'q10 = "(b)"'),
+    ),
     mistake("q10", "channels_last", 'q10 = "A"'),
     mistake("q10", "spelled_out", 'q10 = "batch, channels, height, width"', words=("letter",)),
 )

@@ -53,7 +53,8 @@ STUDENTS: tuple[Student, ...] = (
     Student("ada", "all right, the lecture's own spelling", (lab(), quiz())),
     Student(
         "alan",
-        "all right, functional style (F.relu, F.max_pool2d, torch.flatten), loose quiz formats",
+        "functional style (F.relu, F.max_pool2d, torch.flatten), also in the by-hand pooling, against "
+        "the notebook's rule; loose quiz formats",
         (
             lab(
                 "conv_output_size/math_floor",
@@ -66,7 +67,7 @@ STUDENTS: tuple[Student, ...] = (
                 "budget_cnn/functional_forward",
             ),
             quiz(
-                "q1/lower",
+                "q1/parenthesised",
                 "q2/list_lower",
                 "q3/float",
                 "q4/list",
@@ -75,7 +76,7 @@ STUDENTS: tuple[Student, ...] = (
                 "q7/list",
                 "q8/tensor",
                 "q9/float",
-                "q10/lower",
+                "q10/parenthesised",
             ),
         ),
     ),
@@ -139,8 +140,8 @@ STUDENTS: tuple[Student, ...] = (
         (
             lab(
                 "conv_output_size/divmod",
-                "conv2d_single/nn_conv2d_with_weights",
-                "max_pool2d_single/nn_maxpool_unbatched",
+                "conv2d_single/loops_manual_zero_pad",
+                "max_pool2d_single/comprehension_of_items",
                 "cnn/same_padding_view",
                 "fcnn_vs_convnet/flat_sequential",
                 "linear_in_features/numpy_int",
@@ -155,8 +156,8 @@ STUDENTS: tuple[Student, ...] = (
         (
             lab(
                 "conv_output_size/ask_pytorch",
-                "conv2d_single/calls_f_conv2d",
-                "max_pool2d_single/comprehension_of_items",
+                "conv2d_single/tensor_unfold_einsum",
+                "max_pool2d_single/tensor_unfold",
                 "cnn/error_after_definition",
                 "budget_cnn/just_under_budget",
             ),
@@ -167,10 +168,33 @@ STUDENTS: tuple[Student, ...] = (
         "all right: tuples everywhere, reshape(len(x), -1), OrderedDict",
         (
             lab("conv_output_size/int_of_true_division", "conv2d_single/comprehension", "cnn/tuples_reshape"),
-            quiz("q2/padded_string", "q4/torch_size", "q8/numpy_array"),
+            quiz("q2/padded_string", "q4/tensor", "q8/numpy_array"),
         ),
     ),
-    Student("hedy", "never handed in lab6; quiz6 all right", (quiz("q1/lower", "q2/set", "q6/list"),)),
+    Student(
+        "hedy",
+        "never handed in lab6; quiz6 all right, letters in brackets as the options print them",
+        (quiz("q1/parenthesised", "q2/parenthesised", "q6/numpy_array", "q10/parenthesised"),),
+    ),
+    Student(
+        "kunihiko",
+        "all right in other words: ReLU after the pooling, ceil_mode, adaptive pooling and clamp, "
+        "a spare layer, F.pad",
+        (
+            lab(
+                "cnn/adaptive_max_pool_and_clamp",
+                "fcnn_vs_convnet/spare_layer_and_clamp",
+                "budget_cnn/pool_before_relu",
+            ),
+            quiz("q4/tensor"),
+        ),
+    ),
+    Student(
+        "jurgen",
+        "conv2d_single hands the work to torch's conv2d under another name, against the notebook's "
+        "rule; the CNN's pooling before its ReLU",
+        (lab("conv2d_single/aliased_import", "cnn/pool_before_relu"),),
+    ),
     Student(
         "linus",
         "forgot the padding in CNN; q5 answered 51 // 2 + 1",

@@ -15,6 +15,7 @@ class Kind(str, enum.Enum):
 
     RIGHT = "right"
     MISTAKE = "mistake"
+    RULE = "rule"  # computes the right thing, but the way the notebook rules out (by hand questions)
     HALF_DONE = "half_done"
     BROKEN = "broken"
     HOSTILE = "hostile"
@@ -27,7 +28,7 @@ class Expect(str, enum.Enum):
     BELOW_FULL = "below_full"  # score < max_score
     NOT_ATTEMPTED = "not_attempted"  # score 0, every test not_attempted
     SOME_NOT_ATTEMPTED = "some_not_attempted"  # score < max_score, at least one test not_attempted
-    ZERO = "zero"  # score 0 (an unreadable notebook)
+    ZERO = "zero"  # score 0 (an unreadable notebook, or a rule of the notebook broken)
     ANY = "any"  # at most full: a hostile cell elsewhere may take the notebook down
 
 
@@ -38,6 +39,8 @@ class Variant:
     ``source`` is the cell's whole text; ``None`` means the released stub, left untouched.
     ``words``: for a mistake, what a failing test's message on this question must say; each
     entry matches if any of its ``|``-separated alternatives occurs (case-insensitive).
+    ``lose``: for a mistake, the points a careful human grader would take, at least and at most
+    (one slip in a model question costs at most 2 of its points).
     """
 
     question: str
@@ -47,6 +50,7 @@ class Variant:
     expect: Expect
     words: tuple[str, ...] = ()
     note: str = ""
+    lose: tuple[float, float] | None = None
 
     @property
     def key(self) -> str:
@@ -82,8 +86,20 @@ def right(question: str, name: str, source: str, note: str = "") -> Variant:
     return Variant(question, name, Kind.RIGHT, cell(source), Expect.FULL, (), note)
 
 
-def mistake(question: str, name: str, source: str, words: tuple[str, ...] = (), note: str = "") -> Variant:
-    return Variant(question, name, Kind.MISTAKE, cell(source), Expect.BELOW_FULL, words, note)
+def mistake(
+    question: str,
+    name: str,
+    source: str,
+    words: tuple[str, ...] = (),
+    note: str = "",
+    lose: tuple[float, float] | None = None,
+) -> Variant:
+    return Variant(question, name, Kind.MISTAKE, cell(source), Expect.BELOW_FULL, words, note, lose)
+
+
+def breaks_rule(question: str, name: str, source: str, words: tuple[str, ...], note: str = "") -> Variant:
+    """The right result computed the way the notebook rules out: none of the question's points."""
+    return Variant(question, name, Kind.RULE, cell(source), Expect.ZERO, words, note)
 
 
 def half_done(question: str, name: str, source: str | None, note: str = "") -> Variant:

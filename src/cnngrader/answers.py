@@ -23,6 +23,9 @@ __all__ = ["as_int", "as_letter", "as_letters", "as_nested", "as_shape", "as_ten
 
 MAX_SHOWN = 60
 _SEPARATORS = re.compile(r"[\s,;/&+]+")
+# "(C)", "C)", "[c]": the way options are printed in the question, brackets around one letter.
+_NO_BRACKETS = str.maketrans("", "", "()[]")
+_BRACKETED = re.compile(r"^[(\[]?\s*([A-Za-z])\s*[)\]]?$")
 
 
 def describe(x: Any) -> str:
@@ -75,7 +78,9 @@ def as_int(x: Any, what: str) -> int:
 
 
 def as_shape(x: Any, what: str) -> tuple[int, ...]:
-    """A shape: a tuple, list or ``torch.Size`` of whole numbers."""
+    """A shape: a tuple, list or ``torch.Size`` of whole numbers, or a 1-D tensor or array of them."""
+    if isinstance(x, (torch.Tensor, np.ndarray)) and x.ndim == 1 and not _is_bool_or_complex(x):
+        x = x.tolist()
     if not isinstance(x, (tuple, list, torch.Size)):
         raise AssertionError(
             f"{what} should be a shape (a tuple, list or torch.Size of integers), found {describe(x)}"
@@ -87,18 +92,19 @@ def as_shape(x: Any, what: str) -> tuple[int, ...]:
 
 
 def as_letter(x: Any, what: str) -> str:
-    """One answer letter as an upper-case string; case and surrounding spaces do not matter."""
+    """One answer letter as an upper-case string: case, spaces and brackets (``"(C)"``) do not matter."""
     if isinstance(x, str):
-        letter = x.strip().upper()
-        if len(letter) == 1 and "A" <= letter <= "Z":
-            return letter
+        found = _BRACKETED.match(x.strip())
+        if found:
+            return found.group(1).upper()
     raise AssertionError(f'{what} should be one letter in a string, like "A", found {describe(x)}')
 
 
 def as_letters(x: Any, what: str) -> frozenset[str]:
-    """A multi-select answer: a set, list or tuple of letters, or a string such as "A", "a, d" or "AD"."""
+    """A multi-select answer: a set, list or tuple of letters, or a string such as "A", "a, d", "AD" or
+    "(A), (D)"."""
     if isinstance(x, str):
-        letters = _SEPARATORS.sub("", x).upper()
+        letters = _SEPARATORS.sub("", x).upper().translate(_NO_BRACKETS)
         if all("A" <= c <= "Z" for c in letters):
             return frozenset(letters)
     elif isinstance(x, (set, frozenset, list, tuple)) and all(isinstance(item, str) for item in x):
@@ -137,6 +143,12 @@ def as_nested(x: Any, what: str) -> list[Any]:
     """Like :func:`as_tensor`, as nested Python lists of floats."""
     result: list[Any] = as_tensor(x, what).tolist()
     return result
+
+
+def _is_bool_or_complex(x: torch.Tensor | np.ndarray) -> bool:
+    if isinstance(x, torch.Tensor):
+        return x.dtype == torch.bool or x.is_complex()
+    return x.dtype.kind in "bc"
 
 
 def _all_numbers(x: Any) -> bool:

@@ -8,6 +8,10 @@ from typing import Any
 
 from cnngrader.confine.shared.levels import IsolationLevel
 
+# How a notebook-level problem begins when it is a public check the student left failing (not a
+# cell that crashed): summaries list those apart.
+FAILING_CHECK = "public check in cell"
+
 
 class Outcome(str, enum.Enum):
     """How one hidden test ended."""

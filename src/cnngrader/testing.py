@@ -40,3 +40,8 @@ class Submission(Protocol):
 
     def model(self, class_name: str, *args: Any, **kwargs: Any) -> torch.nn.Module:
         """A fresh instance of the student's ``nn.Module`` subclass ``class_name``."""
+
+    def uses(self, name: str) -> frozenset[str]:
+        """Dotted names of the library objects the notebook's ``name`` refers to (its helpers included),
+        read from the notebook's code with imports and aliases followed: ``{"torch.nn.functional.pad",
+        ...}``. The evidence for rules on *how* an answer computes; see :mod:`cnngrader.read.uses`."""

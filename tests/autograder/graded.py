@@ -12,8 +12,8 @@ COURSE_ROOT = Path(__file__).resolve().parents[2]  # autograder/ lives at the re
 
 
 def namespace(*sources: str) -> dict[str, object]:
-    """What a kernel holds after running these cells in order."""
-    ns: dict[str, object] = {"__name__": "__main__"}
+    """What a kernel holds after running these cells in order (``In``: its input history, as IPython's)."""
+    ns: dict[str, object] = {"__name__": "__main__", "In": ["", *sources]}
     for source in sources:
         exec(compile(source, "<student cell>", "exec"), ns)
     return ns

@@ -27,9 +27,13 @@ def conv_output_size(input_size, kernel_size, stride=1, padding=0):
     conv = nn.Conv2d(1, 1, kernel_size, stride=stride, padding=padding)
     return conv(torch.zeros(1, 1, input_size, input_size)).shape[-1]
 """,
-    "conv2d_single with F.conv2d": """
+    "conv2d_single with tensor.unfold and einsum, helper of its own": """
+def windows(image, kh, kw, stride):
+    return image.unfold(0, kh, stride).unfold(1, kw, stride)
+
+
 def conv2d_single(image, kernel, stride=1, padding=0):
-    return F.conv2d(image[None, None], kernel[None, None], stride=stride, padding=padding)[0, 0]
+    return torch.einsum("ijkl,kl->ij", windows(F.pad(image, [padding] * 4), *kernel.shape, stride), kernel)
 """,
     "conv2d_single with unfold, returning numpy": """
 def conv2d_single(image, kernel, stride=1, padding=0):
@@ -48,9 +52,9 @@ def conv2d_single(image, kernel, stride=1, padding=0):
         for i in range(0, img.shape[0] - kh + 1, stride)
     ]
 """,
-    "max_pool2d_single with F.max_pool2d": """
+    "max_pool2d_single with unfold and amax": """
 def max_pool2d_single(image, kernel_size):
-    return F.max_pool2d(image[None, None], kernel_size)[0, 0]
+    return image.unfold(0, kernel_size, kernel_size).unfold(1, kernel_size, kernel_size).amax((-2, -1))
 """,
     "max_pool2d_single with reshape and amax, as a list": """
 def max_pool2d_single(image, kernel_size):
@@ -183,7 +187,9 @@ def conv2d_single(image, kernel, stride=1, padding=0):
         ("averages",),
         """
 def max_pool2d_single(image, kernel_size):
-    return F.avg_pool2d(image[None, None], kernel_size)[0, 0]
+    k = kernel_size
+    h, w = image.shape[0] // k, image.shape[1] // k
+    return image[:h * k, :w * k].reshape(h, k, w, k).mean(dim=(1, 3))
 """,
     ),
     "max_pool2d_single starting the max at 0": Mistake(
@@ -192,7 +198,9 @@ def max_pool2d_single(image, kernel_size):
         ("start each maximum",),
         """
 def max_pool2d_single(image, kernel_size):
-    return F.max_pool2d(image[None, None], kernel_size)[0, 0].clamp(min=0)
+    k = kernel_size
+    h, w = image.shape[0] // k, image.shape[1] // k
+    return image[:h * k, :w * k].reshape(h, k, w, k).amax(dim=(1, 3)).clamp(min=0)
 """,
     ),
     "max_pool2d_single keeping incomplete windows": Mistake(
@@ -201,7 +209,11 @@ def max_pool2d_single(image, kernel_size):
         ("incomplete windows",),
         """
 def max_pool2d_single(image, kernel_size):
-    return F.max_pool2d(image[None, None], kernel_size, ceil_mode=True)[0, 0]
+    k = kernel_size
+    h, w = -(-image.shape[0] // k), -(-image.shape[1] // k)
+    padded = torch.full((h * k, w * k), float("-inf"), dtype=image.dtype)
+    padded[:image.shape[0], :image.shape[1]] = image
+    return padded.reshape(h, k, w, k).amax(dim=(1, 3))
 """,
     ),
     "max_pool2d_single with stride 1": Mistake(
@@ -210,7 +222,7 @@ def max_pool2d_single(image, kernel_size):
         ("stride = kernel_size",),
         """
 def max_pool2d_single(image, kernel_size):
-    return F.max_pool2d(image[None, None], kernel_size, stride=1)[0, 0]
+    return image.unfold(0, kernel_size, 1).unfold(1, kernel_size, 1).amax(dim=(-2, -1))
 """,
     ),
     "param counts without biases": Mistake(
@@ -271,6 +283,69 @@ def conv2d_param_count(in_channels, out_channels, kernel_size, bias=True):
         "linear_in_features", 2, ("whole number", "str '3600'"), "linear_in_features = '3600'"
     ),
 }
+
+
+# The notebook's by-hand rule: torch's own convolution or pooling, however reached, loses the question.
+CONV_RULE = "Do not call F.conv2d, torch.conv2d or nn.Conv2d"
+POOL_RULE = "Do not call F.max_pool2d, torch.max_pool2d, nn.MaxPool2d"
+BORROWED = {
+    "conv2d_single returning F.conv2d": ("conv2d_single", CONV_RULE, """
+def conv2d_single(image, kernel, stride=1, padding=0):
+    return F.conv2d(image[None, None], kernel[None, None], stride=stride, padding=padding)[0, 0]
+"""),
+    "conv2d_single with torch.conv2d": ("conv2d_single", CONV_RULE, """
+def conv2d_single(image, kernel, stride=1, padding=0):
+    return torch.conv2d(image[None, None], kernel[None, None], stride=stride, padding=padding)[0, 0]
+"""),
+    "conv2d_single with conv2d imported as c": ("conv2d_single", CONV_RULE, """
+from torch.nn.functional import conv2d as c
+
+def conv2d_single(image, kernel, stride=1, padding=0):
+    return c(image[None, None], kernel[None, None], stride=stride, padding=padding)[0, 0]
+"""),
+    "conv2d_single with an nn.Conv2d given the kernel": ("conv2d_single", CONV_RULE, """
+def conv2d_single(image, kernel, stride=1, padding=0):
+    conv = nn.Conv2d(1, 1, tuple(kernel.shape), stride=stride, padding=padding, bias=False)
+    with torch.no_grad():
+        conv.weight.copy_(kernel[None, None])
+        return conv(image[None, None])[0, 0]
+"""),
+    "conv2d_single through a helper": ("conv2d_single", CONV_RULE, """
+def _helper(x, k, s, p):
+    return F.conv2d(x[None, None], k[None, None], stride=s, padding=p)[0, 0]
+
+def conv2d_single(image, kernel, stride=1, padding=0):
+    return _helper(image, kernel, stride, padding)
+"""),
+    "max_pool2d_single with F.max_pool2d": ("max_pool2d_single", POOL_RULE, """
+def max_pool2d_single(image, kernel_size):
+    return F.max_pool2d(image[None, None], kernel_size)[0, 0]
+"""),
+    "max_pool2d_single with torch.max_pool2d": ("max_pool2d_single", POOL_RULE, """
+def max_pool2d_single(image, kernel_size):
+    return torch.max_pool2d(image[None, None], kernel_size)[0, 0]
+"""),
+    "max_pool2d_single with nn.MaxPool2d": ("max_pool2d_single", POOL_RULE, """
+def max_pool2d_single(image, kernel_size):
+    return nn.MaxPool2d(kernel_size)(image[None])[0]
+"""),
+    "max_pool2d_single with an adaptive pooling": ("max_pool2d_single", POOL_RULE, """
+def max_pool2d_single(image, kernel_size):
+    h, w = image.shape[0] // kernel_size, image.shape[1] // kernel_size
+    kept = image[:h * kernel_size, :w * kernel_size]
+    return F.adaptive_max_pool2d(kept[None], (h, w))[0]
+"""),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", BORROWED.values(), ids=BORROWED.keys())
+def test_torchs_own_convolution_or_pooling_loses_the_by_hand_question(
+    grade_lab6: Grade, case: tuple[str, str, str]
+) -> None:
+    question, rule, code = case
+    graded = grade_lab6(code)
+    graded.assert_only(question, graded.question(question).max_score, rule, "The notebook says")
+    assert {t.outcome for t in graded.question(question).tests} == {Outcome.FAILED}
 
 
 @pytest.mark.parametrize("seed", [0, 1])

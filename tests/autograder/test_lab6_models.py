@@ -85,6 +85,35 @@ class CNN(nn.Module):
         x = self.block2(self.block1(x)).contiguous()
         return self.head(x.reshape(x.shape[0], -1))
 """,
+    "CNN with the ReLU after the pooling, ceil_mode, an adaptive pooling and clamp(min=0)": """
+class CNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 3, 3, padding=1)
+        self.pool1 = nn.MaxPool2d(2, ceil_mode=True)
+        self.conv2 = nn.Conv2d(3, 2, 3, padding=1)
+        self.pool2 = nn.AdaptiveMaxPool2d(25)
+        self.fc = nn.Linear(1250, 1)
+
+    def forward(self, x):
+        x = F.relu(self.pool1(self.conv1(x)))
+        x = self.pool2(self.conv2(x)).clamp(min=0)
+        return self.fc(x.flatten(1))
+""",
+    "CNN padding with F.pad, with a layer it never uses": """
+class CNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 3, 3)
+        self.conv2 = nn.Conv2d(3, 2, 3)
+        self.fc = nn.Linear(1250, 1)
+        self.spare = nn.Linear(10, 10)  # an experiment left behind: forward never uses it
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(F.pad(x, (1, 1, 1, 1)))), 2)
+        x = F.max_pool2d(F.relu(self.conv2(F.pad(x, (1, 1, 1, 1)))), 2)
+        return self.fc(x.flatten(1))
+""",
     "FCNN and ConvNet with loops, ModuleLists and functional ReLU": """
 class FCNN(nn.Module):
     def __init__(self, input_size):
@@ -187,14 +216,14 @@ C1, C2, POOL, RELU, LIN = (
 MISTAKES = {
     "CNN without padding, its Linear sized to match": Mistake(
         "cnn",
-        4,
-        ("found conv 1->3 kernel 3 padding 0 -> output 3x98x98 instead of 3x100x100", "kernel_size // 2"),
+        2,
+        ("conv 1 (conv 1->3 kernel 3 padding 0) turns 1x100x100 into 3x98x98", "kernel_size // 2", "98x98"),
         cnn("nn.Conv2d(1, 3, 3)", "nn.Conv2d(3, 2, 3)", POOL, RELU, "nn.Linear(2 * 23 * 23, 1)"),
     ),
     "CNN without padding, Linear 1250 (it fails)": Mistake(
         "cnn",
         3,
-        ("kernel_size // 2", "fails at layer main.7 (Linear) on an input of shape (2, 1058)"),
+        ("kernel_size // 2", "mat1 and mat2 shapes cannot be multiplied (1x1058 and 1250x1)"),
         cnn("nn.Conv2d(1, 3, 3)", "nn.Conv2d(3, 2, 3)", POOL, RELU, LIN),
     ),
     "CNN with AvgPool for MaxPool": Mistake(
@@ -203,26 +232,59 @@ MISTAKES = {
     "CNN missing a ReLU": Mistake(
         "cnn",
         1,
-        ("step 2: expected an activation (relu), found max pool 2 — is an activation missing?",),
+        ("conv 1 (conv 1->3 kernel 3 padding 1) is not followed by an activation: found max pool 2",),
         cnn(C1, C2, POOL, "", LIN),
     ),
     "CNN with an extra ReLU at the end": Mistake(
-        "cnn", 1, ("is this relu extra?",), cnn(C1, C2, POOL, RELU, LIN, "nn.ReLU()")
+        "cnn", 1, ("found relu after the final Linear",), cnn(C1, C2, POOL, RELU, LIN, "nn.ReLU()")
     ),
     "CNN with a sigmoid for a ReLU": Mistake(
-        "cnn", 1, ("expected relu, found sigmoid",), cnn(C1, C2, POOL, "nn.Sigmoid(),", LIN)
+        "cnn", 1, ("conv 1 is followed by sigmoid",), cnn(C1, C2, POOL, "nn.Sigmoid(),", LIN)
     ),
     "CNN with 4 channels in conv 2, Linear sized to match": Mistake(
         "cnn",
-        4,
-        ("found conv 3->4", "out_channels is the number of filters", "expected 1,337 parameters"),
+        1,
+        ("found conv 3->4", "out_channels is the number of filters"),
         cnn(C1, "nn.Conv2d(3, 4, 3, padding=1)", POOL, RELU, "nn.Linear(2500, 1)"),
     ),
     "CNN with a Linear of the wrong in_features": Mistake(
         "cnn",
-        4,
-        ("expected linear 1250->1, found linear 1000->1", "channels x height x width", "2 x 25 x 25"),
+        2,
+        ("expected linear 1250->1, found linear 1000->1", "channels x height x width",
+         "coming in here is 1250"),
         cnn(C1, C2, POOL, RELU, "nn.Linear(1000, 1)"),
+    ),
+    "CNN without any ReLU": Mistake(
+        "cnn",
+        1,
+        ("conv 1 (conv 1->3 kernel 3 padding 1) is not followed by an activation",),
+        cnn(C1, "nn.Conv2d(3, 2, 3, padding=1)", POOL, "", LIN).replace("nn.ReLU(), ", ""),
+    ),
+    "CNN without pooling (the lecture's first CNN)": Mistake(
+        "cnn",
+        2,
+        ("expected max pool 2, found none", "are 100x100; in the lecture's CNN they are 50x50"),
+        cnn(C1, C2, "nn.Identity()", RELU, "nn.Linear(20000, 1)"),
+    ),
+    "CNN with a batch norm added": Mistake(
+        "cnn",
+        2,
+        ("batch norm 3 is not a layer of the lecture's CNN", "batch norm 3 holds 6 parameters"),
+        cnn("nn.Conv2d(1, 3, 3, padding=1), nn.BatchNorm2d(3)", C2, POOL, RELU, LIN),
+    ),
+    "CNN whose only parameter is a flat vector of 1,337 zeros": Mistake(
+        "cnn",
+        7,
+        ("no convolutions holding parameters", "CNN has neither pooling nor activations"),
+        """
+class CNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.weights = nn.Parameter(torch.zeros(1337))
+
+    def forward(self, x):
+        return x.mean(dim=(1, 2, 3)).unsqueeze(1) + self.weights.sum()
+""",
     ),
     "CNN with frozen weights": Mistake(
         "cnn",
@@ -260,7 +322,7 @@ class FCNN(_FCNN):
     ),
     "ConvNet without padding": Mistake(
         "fcnn_vs_convnet",
-        3,
+        2,
         ("padding = kernel_size // 2",),
         """
 class ConvNet(nn.Module):
@@ -373,6 +435,18 @@ class BudgetCNN(_BudgetCNN):
         self.spare = nn.Linear(4, 4)
 """,
     ),
+    "BudgetCNN with a big layer it never uses (within budget all the same)": Mistake(
+        "budget_cnn",
+        1,
+        ("no gradient reached spare.weight, spare.bias",),
+        """
+_BudgetCNN = BudgetCNN
+class BudgetCNN(_BudgetCNN):
+    def __init__(self, num_classes=10):
+        super().__init__(num_classes)
+        self.spare = nn.Linear(16384, 10)
+""",
+    ),
     "BudgetCNN returning detached scores": Mistake(
         "budget_cnn",
         1,
@@ -391,6 +465,19 @@ class BudgetCNN(_BudgetCNN):
 @pytest.mark.parametrize("mistake", MISTAKES.values(), ids=MISTAKES.keys())
 def test_a_mistake_costs_its_own_question_only(grade_lab6: Grade, mistake: Mistake, seed: int) -> None:
     grade_lab6(mistake.code, seed=seed).assert_only(mistake.question, mistake.lost, *mistake.words)
+
+
+ONE_SLIP_AT_MOST = 2  # points a single slip in a model question may cost (the issue's fair-grading rule)
+
+
+def test_a_one_slip_mistake_costs_at_most_two_points() -> None:
+    several = {
+        "CNN without padding, Linear 1250 (it fails)",  # and so the model does not run
+        "CNN whose only parameter is a flat vector of 1,337 zeros",  # no network at all
+    }
+    for name, mistake in MISTAKES.items():
+        if name not in several:
+            assert 0 < mistake.lost <= ONE_SLIP_AT_MOST, name
 
 
 def test_hidden_configurations_are_not_revealed(grade_lab6: Grade) -> None:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import json
+import subprocess
+import sys
 from pathlib import Path
 
+import nbformat
 import pytest
+from nbgrader import utils as nbgrader_utils
 
 from cnngrader.batch.gradebook import read_grades
 from cnngrader.batch.state import Status, load_record
@@ -36,10 +41,49 @@ def test_grades_land_in_records_gradebook_feedback_and_autograded(course, grade)
         html = (course / "feedback" / student / "quiz6" / "quiz6.html").read_text()
         assert "q1" in html and "<html" in html
         run = json.loads((course / "autograded" / student / "quiz6" / "quiz6.ipynb").read_text())
-        code = [c for c in run["cells"] if c["cell_type"] == "code"]
+        code = [c for c in run["cells"] if c["cell_type"] == "code" and not is_grade_cell(c)]
         assert all(c["outputs"][0]["text"].startswith("ran cell") for c in code)
     assert book["bob"]["q3"] == 0.0 and book["bob"]["q4"] == 1.0
     assert report.record("cyd").result.question("q1").tests[0].outcome.value == "not_attempted"
+
+
+def is_grade_cell(cell: dict) -> bool:
+    return bool(cell.get("metadata", {}).get("nbgrader", {}).get("grade"))
+
+
+def test_grade_cells_show_each_questions_result_as_nbgrader_reads_it(course, grade):
+    """formgrader and nbgrader generate_feedback show a grade cell's outputs: the reasons go there."""
+    submit(course, "bob", student_notebook(answers(wrong=("q3", "q8"))))
+    record = grade().record("bob")
+    run = json.loads((course / "autograded" / "bob" / "quiz6" / "quiz6.ipynb").read_text())
+    grade_cells = {c["metadata"]["nbgrader"]["grade_id"]: c for c in run["cells"] if is_grade_cell(c)}
+    assert sorted(grade_cells) == sorted(QUESTIONS)
+    for question in QUESTIONS:
+        cell, result = grade_cells[question], record.result.question(question)
+        streams = [o for o in cell["outputs"] if o["output_type"] == "stream"]
+        assert [o["name"] for o in streams] == ["stdout"]  # nbgrader scores a cell with stderr 0
+        text = streams[0]["text"]
+        assert text.startswith(f"{question}: {result.score:g} / 1 points")
+        for test in result.tests:
+            assert test.name in text and (test.message in text)
+        # nbgrader's own reading of the cell gives the gradebook's score
+        assert nbgrader_utils.determine_grade(nbformat.from_dict(cell)) == (result.score, 1.0)
+    assert "[FAILED]" in grade_cells["q3"]["outputs"][0]["text"]
+    assert "[passed]" in grade_cells["q4"]["outputs"][0]["text"]
+
+
+@pytest.mark.slow
+def test_nbgrader_generate_feedback_shows_why_points_were_lost(course, grade):
+    submit(course, "bob", student_notebook(answers(wrong=("q3",))))
+    grade()
+    (course / "feedback").rename(course / "cnngrader-feedback")  # nbgrader writes its own there
+    done = subprocess.run(
+        [sys.executable, "-m", "nbgrader", "generate_feedback", "quiz6", "--student", "bob"],
+        cwd=course, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    page = html.unescape((course / "feedback" / "bob" / "quiz6" / "quiz6.html").read_text())
+    assert "q3: 0 / 1 points" in page and "q3 is not the right answer" in page
 
 
 def test_broken_and_hostile_submissions_do_not_stop_the_batch(course, grade):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from pathlib import Path
@@ -187,6 +188,41 @@ def test_report_lists_errors_and_timeouts_by_student(course: Path):
     assert [n.student for n in report.errors] == ["cyd", "dud", "eve"]
     assert [(n.student, n.text) for n in report.timeouts] == [("cyd", "q5")]
     assert report.isolation == {IsolationLevel.BUBBLEWRAP: 4}
+
+
+def test_failing_public_checks_are_listed_apart_from_errors(course: Path):
+    full = dict.fromkeys(QUESTIONS, 1.0)
+    check = "public check in cell 24 fails: step 1: expected conv 1->3 kernel 3 padding 1, found ..."
+    report = dataclasses.replace(
+        sample_report(course),
+        records=(
+            record("fay", result(full, errors=(check,))),
+            record("gus", result(full, errors=(check, "cell 30 raised NameError: name 'x' is not defined"))),
+        ),
+    )
+    assert [(n.student, n.text) for n in report.failing_checks] == [("fay", check), ("gus", check)]
+    assert [(n.student, n.text) for n in report.errors] == [
+        ("gus", "cell 30 raised NameError: name 'x' is not defined")
+    ]
+    text = render_summary(report)
+    assert "public checks failing as handed in (2):" in text and "errors (1):" in text
+
+
+def test_a_failing_public_check_is_said_as_such() -> None:
+    from cnngrader.confine.shared.reports import CellReport, CellStatus
+    from cnngrader.judge.check import notebook_errors
+
+    cells = (
+        CellReport(8, CellStatus.ERROR, "AssertionError", "conv2d_single uses torch.nn.functional.conv2d"),
+        CellReport(9, CellStatus.ERROR, "TypeError", "bad operand"),
+        CellReport(12, CellStatus.ERROR, "NameError", "name 'x' is not defined"),
+        CellReport(14, CellStatus.ERROR, "NotImplementedError", ""),
+    )
+    assert notebook_errors(cells, frozenset({8, 9, 14})) == (
+        "public check in cell 9 fails: conv2d_single uses torch.nn.functional.conv2d",
+        "public check in cell 10 fails: TypeError: bad operand",
+        "cell 13 raised NameError: name 'x' is not defined",
+    )
 
 
 def test_feedback_page_escapes_everything_and_keeps_layer_tables():

@@ -39,6 +39,12 @@ def test_the_namespace_is_main(run_cells):
     assert run.value("name") == "__main__"
 
 
+def test_the_input_history_is_kept_as_a_kernel_keeps_it(run_cells):
+    # A notebook's own checks read its code from In, as in Jupyter (the trusted side never does).
+    run = run_cells("a = 1", "seen = list(In)")
+    assert run.value("seen") == ["", "a = 1", "seen = list(In)"]
+
+
 def test_magics_are_harmless_and_shell_commands_never_run(run_cells):
     run = run_cells(
         "get_ipython().run_line_magic('matplotlib', 'inline')\nget_ipython().run_line_magic('load_ext', 'x')",

@@ -114,14 +114,41 @@ def reference_convnet(input_channels: int) -> nn.Module:
     return nn.Sequential(*layers, nn.Flatten(), nn.Linear(49152, 1))
 
 
+def used_parameters(model: nn.Module, input_shape: tuple[int, ...]) -> list[nn.Parameter]:
+    """The parameters a backward pass reaches, in the order of the layers forward runs them.
+
+    A layer that forward never uses is not part of the network; the order is forward's own, so a
+    model that registers its second convolution first is paired with the reference layer by layer.
+    """
+    order: dict[int, nn.Parameter] = {}  # by identity: tensors compare elementwise
+    hooks = [
+        module.register_forward_hook(
+            lambda m, _i, _o: order.update(
+                {id(p): p for p in m.parameters(recurse=False) if id(p) not in order}
+            )
+        )
+        for module in model.modules()
+    ]
+    try:
+        model(torch.randn(*input_shape, generator=_gen(5))).sum().backward()
+    finally:
+        for hook in hooks:
+            hook.remove()
+    reached = {id(p): p for p in model.parameters() if p.grad is not None}
+    model.zero_grad(set_to_none=True)
+    ordered = [p for key, p in order.items() if key in reached]
+    return ordered + [p for key, p in reached.items() if key not in order]
+
+
 def same_computation(found: nn.Module, expected: nn.Module, input_shape: tuple[int, ...]) -> str | None:
     """None if ``found`` computes what ``expected`` does once it holds the same weights, else why not."""
-    shapes = [tuple(p.shape) for p in found.parameters()]
-    if shapes != [tuple(p.shape) for p in expected.parameters()]:
+    mine_all, theirs_all = used_parameters(found, input_shape), used_parameters(expected, input_shape)
+    shapes = [tuple(p.shape) for p in mine_all]
+    if shapes != [tuple(p.shape) for p in theirs_all]:
         return f"parameter shapes {shapes}"
     g = _gen(2)
     with torch.no_grad():  # fresh weights of both signs, the same in both models
-        for mine, theirs in zip(found.parameters(), expected.parameters(), strict=True):
+        for mine, theirs in zip(mine_all, theirs_all, strict=True):
             scale = 0.1 if mine.dim() == 1 else mine[0].numel() ** -0.5  # small biases keep signs mixed
             mine.copy_(torch.randn(mine.shape, generator=g) * scale)
             theirs.copy_(mine)
@@ -137,8 +164,9 @@ def same_computation(found: nn.Module, expected: nn.Module, input_shape: tuple[i
 
 def cnn(ns: Namespace) -> Iterator[str]:
     model = ns["CNN"]()
-    if _n_params(model) != _n_params(reference_cnn()) or _n_params(model, trainable=True) != _n_params(model):
-        yield f"{_n_params(model)} parameters"
+    used = used_parameters(model, (2, 1, 100, 100))
+    if sum(p.numel() for p in used) != _n_params(reference_cnn()) or not all(p.requires_grad for p in used):
+        yield f"{sum(p.numel() for p in used)} parameters used by forward"
     if (why := same_computation(model, reference_cnn(), (8, 1, 100, 100))) is not None:
         yield f"CNN: {why}"
 
@@ -222,11 +250,11 @@ def as_int(value: Any) -> int | None:
 
 
 def as_letters(value: Any) -> frozenset[str] | None:
-    """Letters, case-insensitive and stripped, from a string or a collection of strings."""
+    """Letters, case-insensitive and stripped, from a string or a collection of strings; "(C)" is C."""
     if isinstance(value, str):
-        return frozenset(value.strip().upper())
+        return frozenset(value.strip().strip("()").upper())
     if isinstance(value, (set, frozenset, list, tuple)) and all(isinstance(v, str) for v in value):
-        return frozenset(v.strip().upper() for v in value)
+        return frozenset(v.strip().strip("()").upper() for v in value)
     return None
 
 
@@ -236,6 +264,8 @@ def as_letter(value: Any) -> str | None:
 
 
 def as_shape(value: Any) -> tuple[int, ...] | None:
+    if isinstance(value, (torch.Tensor, np.ndarray)) and value.ndim == 1:
+        value = value.tolist()
     if not isinstance(value, (tuple, list, torch.Size)):
         return None
     ints = [as_int(v) for v in value]

@@ -21,6 +21,11 @@ from students.corpus import Case, cases
 HONEST = (
     "lab6-right-00",
     "lab6-right-01",
+    "lab6-right-10",  # conv -> max pool -> ReLU
+    "lab6-right-12",  # adaptive max pooling and clamp(min=0)
+    "lab6-rule-conv2d_single-aliased_import",  # the by-hand rule holds in the kernel too (In)
+    "lab6-rule-max_pool2d_single-calls_f_max_pool2d",
+    "lab6-mistake-cnn-no_relu_at_all",
     "lab6-mistake-cnn-missing_padding",
     "lab6-mistake-conv2d_single-flipped_kernel",
     "lab6-mistake-param_counts-bias_forgotten",
@@ -28,6 +33,7 @@ HONEST = (
     "lab6-half_done-even_stubs",
     "lab6-half_done-param_counts-linear_stub_left",
     "quiz6-right-01",
+    "quiz6-right-03",  # a tensor for a shape, "(b)" for a letter
     "quiz6-mistake-q2-extra_letter",
     "quiz6-half_done-odd_stubs",
 )

@@ -36,6 +36,14 @@ def test_mistake_computes_something_else(v: Variant) -> None:
     assert problems(v.question, ns), "this 'mistake' computes what the contract asks"
 
 
+@pytest.mark.parametrize("v", [v for v in RUNNABLE if v.kind is Kind.RULE], ids=_id)
+def test_a_rule_breaker_computes_the_contract_the_way_the_notebook_rules_out(v: Variant) -> None:
+    ns, error = run_cell(v.source or "")
+    assert error is None
+    assert problems(v.question, ns) == [], "a rule breaker's values are right: only the rule costs it"
+    assert v.words, f"{v.key}: the feedback must quote the notebook's rule"
+
+
 @pytest.mark.parametrize("v", [v for v in RUNNABLE if v.kind in (Kind.HALF_DONE, Kind.BROKEN)], ids=_id)
 def test_half_done_and_broken_do_not_answer(v: Variant) -> None:
     ns, _ = run_cell(v.source or "")

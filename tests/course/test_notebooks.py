@@ -46,8 +46,25 @@ def test_one_answer_cell_per_question_just_before_its_graded_cell(assignment: st
         between = nb.cells[answer_at + 1 : graded_at]
         # at most the public checks sit between an answer and its grade: never a graded cell
         assert 0 <= graded_at - answer_at <= 2
-        assert all(not nbgrader_meta(c) and "check" in c.metadata.get("tags", []) for c in between)
+        assert all(is_read_only(c) and "check" in c.metadata.get("tags", []) for c in between)
         assert nb.cells[answer_at - 1].cell_type == "markdown", f"{q.id}: a prompt comes first"
+
+
+def is_read_only(cell: Any) -> bool:
+    """An nbgrader read-only cell: locked, neither graded nor an answer (nbgrader's LockCells)."""
+    meta = nbgrader_meta(cell)
+    return bool(meta.get("locked")) and not meta.get("grade") and not meta.get("solution")
+
+
+@BOTH
+def test_public_checks_are_read_only_cells(assignment: str) -> None:
+    checks = [c for c in source_nb(assignment).cells if "check" in c.metadata.get("tags", [])]
+    assert checks
+    for cell in checks:
+        assert is_read_only(cell) and nbgrader_meta(cell)["grade_id"], cell.source[:60]
+    for cell in release_nb(assignment).cells:  # nbgrader made them undeletable and uneditable
+        if "check" in cell.metadata.get("tags", []):
+            assert cell.metadata["editable"] is False and cell.metadata["deletable"] is False
 
 
 @BOTH

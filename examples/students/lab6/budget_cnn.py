@@ -184,6 +184,7 @@ VARIANTS = (
     """,
         words=("50,000|50000|budget",),
         note="87,018 parameters",
+        lose=(1, 1),
     ),
     mistake(
         Q,
@@ -206,6 +207,7 @@ VARIANTS = (
                 return self.net(x)
     """,
         words=("num_classes",),
+        lose=(1, 1),
     ),
     mistake(
         Q,
@@ -230,6 +232,7 @@ VARIANTS = (
     """,
         words=("pool",),
         note="strided convolutions only",
+        lose=(1, 1),
     ),
     mistake(
         Q,
@@ -250,6 +253,7 @@ VARIANTS = (
                 return self.fc(x.flatten(1))
     """,
         words=("conv|two",),
+        lose=(1, 1),
     ),
     mistake(
         Q,
@@ -272,6 +276,7 @@ VARIANTS = (
                 return self.net(x)
     """,
         words=("nonlinear|activation|relu",),
+        lose=(1, 1),
     ),
     mistake(
         Q,
@@ -294,6 +299,7 @@ VARIANTS = (
     """,
         words=("batch|shape",),
         note="a batch of one comes out as (num_classes,)",
+        lose=(1, 1),
     ),
     mistake(
         Q,
@@ -318,5 +324,52 @@ VARIANTS = (
     """,
         words=("gradient|grad|unused",),
         note="self.hidden gets no gradient",
+        lose=(1, 1),
+    ),
+    mistake(
+        Q,
+        "unused_big_layer",
+        """
+        from torch import nn
+
+
+        class BudgetCNN(nn.Module):
+            def __init__(self, num_classes=10):
+                super().__init__()
+                self.features = nn.Sequential(
+                    nn.Conv2d(3, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                    nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
+                    nn.Flatten(),
+                )
+                self.fc = nn.Linear(32, num_classes)
+                self.first_try = nn.Linear(32 * 32 * 32, num_classes)  # 327,690 parameters, never used
+
+            def forward(self, x):
+                return self.fc(self.features(x))
+    """,
+        words=("first_try",),
+        note="over the budget only if an unused layer counted: it costs the gradient rule, not the budget",
+        lose=(1, 1),
+    ),
+    right(
+        Q,
+        "pool_before_relu",
+        """
+        import torch.nn.functional as F
+        from torch import nn
+
+
+        class BudgetCNN(nn.Module):
+            def __init__(self, num_classes=10):
+                super().__init__()
+                self.c1 = nn.Conv2d(3, 16, 3, padding=1)
+                self.c2 = nn.Conv2d(16, 32, 3, padding=1)
+                self.fc = nn.Linear(32 * 8 * 8, num_classes)
+
+            def forward(self, x):
+                x = F.relu(F.max_pool2d(self.c1(x), 4))
+                x = F.relu(F.max_pool2d(self.c2(x), 2))
+                return self.fc(x.flatten(1))
+    """,
     ),
 )

@@ -249,6 +249,80 @@ VARIANTS = (
     ),
     right(
         Q,
+        "pool_before_relu",
+        """
+        import torch.nn.functional as F
+        from torch import nn
+
+
+        class CNN(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv1 = nn.Conv2d(1, 3, 3, padding=1)
+                self.conv2 = nn.Conv2d(3, 2, 3, padding=1)
+                self.fc = nn.Linear(1250, 1)
+
+            def forward(self, x):
+                x = F.relu(F.max_pool2d(self.conv1(x), 2))  # max pooling and ReLU commute
+                x = F.relu(F.max_pool2d(self.conv2(x), 2))
+                return self.fc(x.flatten(1))
+    """,
+        note="conv -> max pool -> ReLU computes exactly conv -> ReLU -> max pool",
+    ),
+    right(
+        Q,
+        "ceil_mode_pool",
+        replace(LECTURE, "nn.MaxPool2d((2, 2))", "nn.MaxPool2d(2, ceil_mode=True)"),
+        note="ceil_mode changes nothing on 100x100 and 50x50 feature maps",
+    ),
+    right(
+        Q,
+        "adaptive_max_pool_and_clamp",
+        """
+        from torch import nn
+
+
+        class CNN(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv1 = nn.Conv2d(1, 3, 3, padding=1)
+                self.conv2 = nn.Conv2d(3, 2, 3, padding=1)
+                self.pool1 = nn.AdaptiveMaxPool2d(50)
+                self.pool2 = nn.AdaptiveMaxPool2d((25, 25))
+                self.fc = nn.Linear(1250, 1)
+
+            def forward(self, x):
+                x = self.pool1(self.conv1(x).clamp(min=0))
+                x = self.pool2(self.conv2(x).clamp(min=0))
+                return self.fc(x.view(len(x), -1))
+    """,
+        note="adaptive pooling to half the size is 2x2 max pooling; clamp(min=0) is a ReLU",
+    ),
+    right(
+        Q,
+        "pad_then_conv_spare_layer",
+        """
+        import torch.nn.functional as F
+        from torch import nn
+
+
+        class CNN(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.conv2 = nn.Conv2d(3, 2, 3)  # registered before conv1
+                self.conv1 = nn.Conv2d(1, 3, 3)
+                self.fc = nn.Linear(1250, 1)
+                self.spare = nn.Linear(1250, 10)  # an experiment left behind: forward never uses it
+
+            def forward(self, x):
+                x = F.max_pool2d(F.relu(self.conv1(F.pad(x, (1, 1, 1, 1)))), 2)
+                x = F.max_pool2d(F.relu(self.conv2(F.pad(x, (1, 1, 1, 1)))), 2)
+                return self.fc(x.flatten(1))
+    """,
+        note="zero padding by F.pad; a layer that forward never reaches is not part of the network",
+    ),
+    right(
+        Q,
         "error_after_definition",
         LECTURE
         + """
@@ -264,12 +338,14 @@ VARIANTS = (
         replace(LECTURE, ", padding=1)", ")").replace("nn.Linear(1250, 1)", "nn.Linear(1058, 1)"),
         words=("padding",),
         note="100 -> 98 -> 49 -> 47 -> 23: Linear(1058, 1) so that it runs",
+        lose=(1, 2),
     ),
     mistake(
         Q,
         "avg_pool",
         replace(LECTURE, "nn.MaxPool2d((2, 2))", "nn.AvgPool2d((2, 2))"),
         words=("max|avg|average",),
+        lose=(1, 1),
     ),
     mistake(
         Q,
@@ -295,6 +371,7 @@ VARIANTS = (
                 return self.main(x)
     """,
         words=("relu|activation",),
+        lose=(1, 1),
     ),
     mistake(
         Q,
@@ -302,12 +379,14 @@ VARIANTS = (
         insert_line(LECTURE, "nn.Linear(1250, 1)", "nn.ReLU(),"),
         words=("relu|activation",),
         note="a ReLU after the output layer",
+        lose=(1, 1),
     ),
     mistake(
         Q,
         "wrong_channels",
         replace(LECTURE, "out_channels=2", "out_channels=3").replace("(1250, 1)", "(1875, 1)"),
         words=("channel|3->2",),
+        lose=(1, 1),
     ),
     mistake(
         Q,
@@ -315,6 +394,7 @@ VARIANTS = (
         replace(LECTURE, "nn.Linear(1250, 1)", "nn.Linear(5000, 1)"),
         words=("linear|1250|shape",),
         note="forward fails: mat1 and mat2 shapes cannot be multiplied",
+        lose=(1, 2),
     ),
     mistake(
         Q,
@@ -340,6 +420,7 @@ VARIANTS = (
     """,
         words=("pool",),
         note="the lecture's first CNN, 20,087 parameters",
+        lose=(1, 2),
     ),
     mistake(
         Q,
@@ -362,12 +443,14 @@ VARIANTS = (
                 return self.fc(x.flatten(1))
     """,
         words=("pool",),
+        lose=(1, 2),
     ),
     mistake(
         Q,
         "linear_without_bias",
         replace(LECTURE, "nn.Linear(1250, 1)", "nn.Linear(1250, 1, bias=False)"),
         words=("bias|1,337|1337|parameter",),
+        lose=(1, 1),
     ),
     mistake(
         Q,
@@ -375,6 +458,7 @@ VARIANTS = (
         replace(LECTURE, "kernel_size=(3, 3), padding=1", "kernel_size=(5, 5), padding=2"),
         words=("kernel",),
         note="same output shapes, more parameters",
+        lose=(1, 1),
     ),
     mistake(
         Q,
@@ -399,9 +483,51 @@ VARIANTS = (
                 return self.main(x)
     """,
         words=("pool|stride",),
-        note="same shapes and parameter count, no pooling",
+        note="same shapes and parameter count, no pooling: stride 2 in both convolutions and no pooling, "
+        "two changes",
+        lose=(2, 3),
     ),
     mistake(
-        Q, "sigmoid_output", insert_line(LECTURE, "nn.Linear(1250, 1)", "nn.Sigmoid(),"), words=("sigmoid",)
+        Q,
+        "sigmoid_output",
+        insert_line(LECTURE, "nn.Linear(1250, 1)", "nn.Sigmoid(),"),
+        words=("sigmoid",),
+        lose=(1, 1),
+    ),
+    mistake(
+        Q,
+        "no_relu_at_all",
+        replace(LECTURE, "                nn.ReLU(),\n", ""),
+        words=("not followed by an activation",),
+        note="no activation at all: the pooling-and-activations test must not pass for their absence",
+        lose=(1, 1),
+    ),
+    mistake(
+        Q,
+        "batch_norm_added",
+        insert_line(LECTURE, "nn.Conv2d(in_channels=1", "nn.BatchNorm2d(3),"),
+        words=("batch norm 3 is not a layer of the lecture's CNN",),
+        note="a layer the lecture's CNN does not have, with parameters of its own",
+        lose=(1, 2),
+    ),
+    mistake(
+        Q,
+        "flat_parameter_vector",
+        """
+        import torch
+        from torch import nn
+
+
+        class CNN(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.weights = nn.Parameter(torch.zeros(1337))  # the lecture's count, in one vector
+
+            def forward(self, x):
+                return x.mean(dim=(1, 2, 3)).unsqueeze(1) + self.weights.sum()
+    """,
+        words=("no convolutions holding parameters",),
+        note="1,337 parameters, none in a layer: the parameter test must look at where they live",
+        lose=(6, 8),
     ),
 )

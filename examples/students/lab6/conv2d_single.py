@@ -1,8 +1,10 @@
 """``conv2d_single(image, kernel, stride=1, padding=0) -> torch.Tensor``: cross-correlation."""
 
-from students.variant import mistake, right
+from students.variant import breaks_rule, mistake, right
 
 Q = "conv2d_single"
+# The notebook's rule, as the hidden tests quote it.
+RULE = "Do not call F.conv2d, torch.conv2d or nn.Conv2d, however you import them"
 
 VARIANTS = (
     right(
@@ -76,19 +78,7 @@ VARIANTS = (
             return torch.einsum("ijkl,kl->ij", windows, kernel)
     """,
     ),
-    right(
-        Q,
-        "calls_f_conv2d",
-        """
-        import torch.nn.functional as F
 
-
-        def conv2d_single(image, kernel, stride=1, padding=0):
-            out = F.conv2d(image[None, None], kernel[None, None], stride=stride, padding=padding)
-            return out[0, 0]
-    """,
-        note="uses PyTorch's own convolution",
-    ),
     right(
         Q,
         "numpy_loops",
@@ -112,22 +102,6 @@ VARIANTS = (
     ),
     right(
         Q,
-        "nn_conv2d_with_weights",
-        """
-        import torch
-        from torch import nn
-
-
-        def conv2d_single(image, kernel, stride=1, padding=0):
-            conv = nn.Conv2d(1, 1, tuple(kernel.shape), stride=stride, padding=padding, bias=False)
-            conv = conv.to(image.dtype)
-            with torch.no_grad():
-                conv.weight.copy_(kernel[None, None])
-                return conv(image[None, None])[0, 0]
-    """,
-    ),
-    right(
-        Q,
         "comprehension",
         """
         import torch
@@ -143,6 +117,85 @@ VARIANTS = (
                 for r in range(0, x.shape[0] - kh + 1, stride)
             ])
     """,
+    ),
+    breaks_rule(
+        Q,
+        "calls_f_conv2d",
+        """
+        import torch.nn.functional as F
+
+
+        def conv2d_single(image, kernel, stride=1, padding=0):
+            out = F.conv2d(image[None, None], kernel[None, None], stride=stride, padding=padding)
+            return out[0, 0]
+    """,
+        words=(RULE, "torch.nn.functional.conv2d"),
+        note="PyTorch's own convolution: right values, but not by hand",
+    ),
+    breaks_rule(
+        Q,
+        "nn_conv2d_with_weights",
+        """
+        import torch
+        from torch import nn
+
+
+        def conv2d_single(image, kernel, stride=1, padding=0):
+            conv = nn.Conv2d(1, 1, tuple(kernel.shape), stride=stride, padding=padding, bias=False)
+            conv = conv.to(image.dtype)
+            with torch.no_grad():
+                conv.weight.copy_(kernel[None, None])
+                return conv(image[None, None])[0, 0]
+    """,
+        words=(RULE, "torch.nn.Conv2d"),
+    ),
+    breaks_rule(
+        Q,
+        "torch_conv2d",
+        """
+        import torch
+
+
+        def conv2d_single(image, kernel, stride=1, padding=0):
+            return torch.conv2d(image[None, None], kernel[None, None], stride=stride, padding=padding)[0, 0]
+    """,
+        words=(RULE, "torch.conv2d"),
+    ),
+    breaks_rule(
+        Q,
+        "aliased_import",
+        """
+        from torch.nn.functional import conv2d as correlate
+
+
+        def conv2d_single(image, kernel, stride=1, padding=0):
+            return correlate(image[None, None], kernel[None, None], stride=stride, padding=padding)[0, 0]
+    """,
+        words=(RULE, "torch.nn.functional.conv2d"),
+        note="torch's convolution under another name",
+    ),
+    breaks_rule(
+        Q,
+        "through_a_helper",
+        """
+        import torch
+        import torch.nn.functional as F
+
+
+        def _as_batch(x):
+            return x[None, None]
+
+
+        def _convolve(image, kernel, stride, padding):
+            op = F.conv2d
+            return op(_as_batch(image), _as_batch(kernel), stride=stride, padding=padding)[0, 0]
+
+
+        def conv2d_single(image, kernel, stride=1, padding=0):
+            return _convolve(image, kernel, stride, padding)
+    """,
+        words=(RULE,),
+        note="the library call hidden in a helper, through a local alias",
     ),
     mistake(
         Q,

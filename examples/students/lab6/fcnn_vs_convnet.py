@@ -210,24 +210,47 @@ VARIANTS = (
                 super().__init__(*blocks, nn.Flatten(), nn.Linear(49152, 1))
     """,
     ),
+    right(
+        Q,
+        "spare_layer_and_clamp",
+        replace(
+            replace(LECTURE, "nn.Sequential(nn.Linear(input_size, output_size), nn.ReLU())",
+                    "nn.Sequential(nn.Linear(input_size, output_size), Positive())"),
+            "class FCNN(nn.Module):",
+            """class Positive(nn.Module):
+        def forward(self, x):
+            return x.clamp(min=0)  # a ReLU by another name
+
+
+    class FCNN(nn.Module):""",
+        ).replace(
+            "                nn.Linear(49152, 1),\n            )",
+            "                nn.Linear(49152, 1),\n            )\n"
+            "            self.spare = nn.Linear(49152, 10)  # never used",
+        ),
+        note="clamp(min=0) in a module of one's own is a ReLU; a layer forward never uses is not counted",
+    ),
     mistake(
         Q,
         "fcnn_extra_relu",
         replace(LECTURE, "nn.Linear(32, 16),", "linear_block(32, 16),"),
         words=("relu|activation",),
         note="a ReLU after 32->16",
+        lose=(1, 1),
     ),
     mistake(
         Q,
         "fcnn_relu_at_end",
         replace(LECTURE, "nn.Linear(16, 1),", "linear_block(16, 1),"),
         words=("relu|activation",),
+        lose=(1, 1),
     ),
     mistake(
         Q,
         "fcnn_missing_relu",
         replace(LECTURE, "linear_block(64, 32),", "nn.Linear(64, 32),"),
         words=("relu|activation",),
+        lose=(1, 1),
     ),
     mistake(
         Q,
@@ -235,6 +258,7 @@ VARIANTS = (
         replace(LECTURE, "linear_block(input_size, 256)", "linear_block(128 * 128, 256)"),
         words=("input_size|in_features|shape",),
         note="right for 128*128 only",
+        lose=(1, 1),
     ),
     mistake(
         Q,
@@ -243,12 +267,14 @@ VARIANTS = (
             "linear_block(128, 64)", "linear_block(100, 64)"
         ),
         words=("128|linear|features",),
+        lose=(1, 2),
     ),
     mistake(
         Q,
         "convnet_no_padding",
         replace(LECTURE, ", padding=1)", ")").replace("49152", "3 * 118 * 118"),
         words=("padding",),
+        lose=(1, 2),
     ),
     mistake(
         Q,
@@ -256,6 +282,7 @@ VARIANTS = (
         replace(LECTURE, "conv_block(input_channels, 3)", "conv_block(1, 3)"),
         words=("input_channels|channel",),
         note="right for ConvNet(1) only",
+        lose=(1, 1),
     ),
     mistake(
         Q,
@@ -270,13 +297,21 @@ VARIANTS = (
             "4 * 128 * 128",
         ),
         words=("channel",),
+        lose=(1, 2),
     ),
-    mistake(Q, "convnet_four_blocks", delete_line(LECTURE, "conv_block(3, 3)"), words=("conv|block|layer",)),
+    mistake(
+        Q,
+        "convnet_four_blocks",
+        delete_line(LECTURE, "conv_block(3, 3)"),
+        words=("conv|block|layer",),
+        lose=(1, 2),
+    ),
     mistake(
         Q,
         "convnet_pooling_added",
         replace(insert_line(LECTURE, "nn.Flatten()", "nn.MaxPool2d(2),", after=False), "49152", "12288"),
         words=("pool",),
+        lose=(1, 2),
     ),
     half_done(
         Q,

@@ -1,8 +1,10 @@
 """``max_pool2d_single(image, kernel_size) -> torch.Tensor``: stride = window, incomplete windows dropped."""
 
-from students.variant import mistake, right
+from students.variant import breaks_rule, mistake, right
 
 Q = "max_pool2d_single"
+# The notebook's rule, as the hidden tests quote it.
+RULE = "Do not call F.max_pool2d, torch.max_pool2d, nn.MaxPool2d or any other pooling of torch"
 
 VARIANTS = (
     right(
@@ -35,17 +37,7 @@ VARIANTS = (
             return blocks.amax(dim=(1, 3))
     """,
     ),
-    right(
-        Q,
-        "calls_f_max_pool2d",
-        """
-        import torch.nn.functional as F
 
-
-        def max_pool2d_single(image, kernel_size):
-            return F.max_pool2d(image[None, None], kernel_size)[0, 0]
-    """,
-    ),
     right(
         Q,
         "tensor_unfold",
@@ -55,18 +47,7 @@ VARIANTS = (
             return windows.amax(dim=(-2, -1))
     """,
     ),
-    right(
-        Q,
-        "nn_maxpool_unbatched",
-        """
-        from torch import nn
 
-
-        def max_pool2d_single(image, kernel_size):
-            pool = nn.MaxPool2d(kernel_size=kernel_size, stride=kernel_size)
-            return pool(image.unsqueeze(0)).squeeze(0)
-    """,
-    ),
     right(
         Q,
         "comprehension_of_items",
@@ -83,6 +64,59 @@ VARIANTS = (
                 dtype=image.dtype,
             )
     """,
+    ),
+    breaks_rule(
+        Q,
+        "calls_f_max_pool2d",
+        """
+        import torch.nn.functional as F
+
+
+        def max_pool2d_single(image, kernel_size):
+            return F.max_pool2d(image[None, None], kernel_size)[0, 0]
+    """,
+        words=(RULE, "torch.nn.functional.max_pool2d"),
+        note="PyTorch's own pooling: right values, but not by hand",
+    ),
+    breaks_rule(
+        Q,
+        "nn_maxpool_unbatched",
+        """
+        from torch import nn
+
+
+        def max_pool2d_single(image, kernel_size):
+            pool = nn.MaxPool2d(kernel_size=kernel_size, stride=kernel_size)
+            return pool(image.unsqueeze(0)).squeeze(0)
+    """,
+        words=(RULE, "torch.nn.MaxPool2d"),
+    ),
+    breaks_rule(
+        Q,
+        "torch_max_pool2d",
+        """
+        import torch
+
+
+        def max_pool2d_single(image, kernel_size):
+            return torch.max_pool2d(image[None, None], kernel_size)[0, 0]
+    """,
+        words=(RULE, "torch.max_pool2d"),
+    ),
+    breaks_rule(
+        Q,
+        "adaptive_pooling",
+        """
+        import torch.nn.functional as F
+
+
+        def max_pool2d_single(image, kernel_size):
+            rows, cols = image.shape[0] // kernel_size, image.shape[1] // kernel_size
+            kept = image[:rows * kernel_size, :cols * kernel_size]
+            return F.adaptive_max_pool2d(kept[None], (rows, cols))[0]
+    """,
+        words=(RULE, "adaptive_max_pool2d"),
+        note="another of torch's poolings",
     ),
     mistake(
         Q,
@@ -119,11 +153,15 @@ VARIANTS = (
         Q,
         "keeps_incomplete_windows",
         """
-        import torch.nn.functional as F
+        import torch
 
 
         def max_pool2d_single(image, kernel_size):
-            return F.max_pool2d(image[None, None], kernel_size, ceil_mode=True)[0, 0]
+            k = kernel_size
+            rows, cols = -(-image.shape[0] // k), -(-image.shape[1] // k)  # rounded up
+            padded = torch.full((rows * k, cols * k), float("-inf"), dtype=image.dtype)
+            padded[:image.shape[0], :image.shape[1]] = image
+            return padded.reshape(rows, k, cols, k).amax(dim=(1, 3))
     """,
         words=("incomplete|shape|window",),
     ),

@@ -1,7 +1,10 @@
 """What a grade leaves beside its record: the notebook as run (``autograded/``) and feedback.
 
 The autograded notebook is the submitted one with the outputs of the confined run, capped,
-as nbgrader's autograde leaves it, so formgrader shows what the student's code printed.
+as nbgrader's autograde leaves it, so formgrader shows what the student's code printed; each
+question's grade cell holds that question's per-test outcomes and messages and its score
+(:mod:`cnngrader.report.cell`), so formgrader and ``nbgrader generate_feedback`` show why points
+were lost.
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ from cnngrader.batch.state import Record
 from cnngrader.confine.shared.reports import CellReport, CellStatus
 from cnngrader.course.course import Course
 from cnngrader.course.untrusted import MAX_NOTEBOOK_BYTES, read_regular
+from cnngrader.report.cell import grade_cell_outputs
 from cnngrader.report.html import render_feedback
+from cnngrader.results import QuestionResult
 
 MAX_CELL_OUTPUT = 10_000  # characters of text per stream and cell, like nbgrader's LimitOutput
 TRUNCATED = "\n... [output truncated]\n"
@@ -41,21 +46,41 @@ def write_autograded(course: Course, record: Record, cells: Sequence[CellReport]
     if notebook is None:
         remove(path)
         return
-    write_atomic(path, json.dumps(with_outputs(notebook, cells), indent=1, ensure_ascii=False).encode())
+    graded = with_outputs(notebook, cells, record.result.questions)
+    write_atomic(path, json.dumps(graded, indent=1, ensure_ascii=False).encode())
 
 
-def with_outputs(notebook: dict[str, Any], cells: Sequence[CellReport]) -> dict[str, Any]:
-    """Replace every code cell's outputs with those of the run (a cell not run has none)."""
+def with_outputs(
+    notebook: dict[str, Any], cells: Sequence[CellReport], questions: Sequence[QuestionResult] = ()
+) -> dict[str, Any]:
+    """Replace every code cell's outputs with those of the run (a cell not run has none); a
+    question's grade cell gets that question's result instead, as nbgrader's autograde leaves it."""
     reports = {c.index: c for c in cells}
+    results = {q.id: q for q in questions}
     count = 0
     for index, cell in enumerate(notebook.get("cells", [])):
         if cell.get("cell_type") != "code":
             continue
         report = reports.get(index)
-        cell["outputs"] = cell_outputs(report) if report is not None else []
         count += report is not None
         cell["execution_count"] = count if report is not None else None
+        grade_id = _grade_id(cell)
+        result = results.get(grade_id) if grade_id is not None else None
+        if result is not None:
+            cell["outputs"] = grade_cell_outputs(result, cell["execution_count"])
+        else:
+            cell["outputs"] = cell_outputs(report) if report is not None else []
     return notebook
+
+
+def _grade_id(cell: dict[str, Any]) -> str | None:
+    """The grade id of an autograded (grade) cell, else None."""
+    meta = cell.get("metadata", {})
+    nbgrader = meta.get("nbgrader", {}) if isinstance(meta, dict) else {}
+    if isinstance(nbgrader, dict) and nbgrader.get("grade") and not nbgrader.get("solution"):
+        grade_id = nbgrader.get("grade_id")
+        return grade_id if isinstance(grade_id, str) else None
+    return None
 
 
 def cell_outputs(report: CellReport) -> list[dict[str, Any]]:

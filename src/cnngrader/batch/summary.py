@@ -12,7 +12,7 @@ from cnngrader.confine.shared.levels import IsolationLevel
 from cnngrader.course.assignments import Assignment
 from cnngrader.report.terminal import terminal_safe
 from cnngrader.report.text import fmt
-from cnngrader.results import Outcome
+from cnngrader.results import FAILING_CHECK, Outcome
 
 BARS = "▁▂▃▄▅▆▇█"
 ASCII_BARS = "_.-=+*#@"
@@ -76,7 +76,18 @@ class BatchReport:
     @property
     def errors(self) -> tuple[StudentNote, ...]:
         """Students whose notebook could not be graded in full, with the first reason."""
-        return tuple(StudentNote(r.student, _first_error(r)) for r in self.records if r.result.errors)
+        return tuple(
+            StudentNote(r.student, _first_error(r, _crashes(r) or r.result.errors))
+            for r in self.records
+            if _crashes(r) or (r.result.errors and _not_graded(r))
+        )
+
+    @property
+    def failing_checks(self) -> tuple[StudentNote, ...]:
+        """Students who handed in a notebook whose public checks fail, with the first check's message."""
+        return tuple(
+            StudentNote(r.student, _first_error(r, checks)) for r in self.records if (checks := _checks(r))
+        )
 
     @property
     def timeouts(self) -> tuple[StudentNote, ...]:
@@ -97,6 +108,7 @@ def render_summary(report: BatchReport, *, ascii_only: bool = False) -> str:
     lines = [headline(report), ""]
     lines += question_table(report, ascii_only=ascii_only)
     lines += notes("errors", report.errors)
+    lines += notes("public checks failing as handed in", report.failing_checks)
     lines += notes("timeouts", report.timeouts)
     lines += moved_lines(report.moved)
     lines += workers_lines(report)
@@ -198,11 +210,24 @@ def _students(n: int) -> str:
     return f"{n} student" if n == 1 else f"{n} students"
 
 
-def _first_error(record: Record) -> str:
+def _not_graded(record: Record) -> bool:
+    return record.status is Status.FAILED and bool(record.grader_error.strip())
+
+
+def _crashes(record: Record) -> tuple[str, ...]:
+    """The notebook's problems other than public checks it fails."""
+    return tuple(e for e in record.result.errors if not e.startswith(FAILING_CHECK))
+
+
+def _checks(record: Record) -> tuple[str, ...]:
+    return tuple(e for e in record.result.errors if e.startswith(FAILING_CHECK))
+
+
+def _first_error(record: Record, errors: tuple[str, ...]) -> str:
     """The first problem, in one line; for a submission not graded, why (for the TA, not the student)."""
-    if record.status is Status.FAILED and record.grader_error.strip():
+    if _not_graded(record):
         return "not graded: " + record.grader_error.strip().splitlines()[0]
-    text = " ".join(record.result.errors[0].split())
-    more = len(record.result.errors) - 1
+    text = " ".join(errors[0].split())
+    more = len(errors) - 1
     text = text if len(text) <= MAX_PROBLEM else text[: MAX_PROBLEM - 3] + "..."
     return text + (f" (+{more} more)" if more else "")

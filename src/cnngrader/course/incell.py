@@ -27,17 +27,11 @@ from cnngrader.course.variants import has_variants
 from cnngrader.errors import CourseError
 from cnngrader.judge.local import LocalSubmission
 from cnngrader.judge.session import run_once
-from cnngrader.results import Outcome, QuestionResult
+from cnngrader.report.cell import question_text
+from cnngrader.results import QuestionResult
 
 SEED_VAR = "CNNGRADER_SEED"
 DEFAULT_SEED = 0
-MARKS = {
-    Outcome.PASSED: "passed",
-    Outcome.FAILED: "FAILED",
-    Outcome.ERROR: "ERROR",
-    Outcome.TIMEOUT: "TIMEOUT",
-    Outcome.NOT_ATTEMPTED: "not attempted",
-}
 
 
 def grade_question(assignment: str, question: str, namespace: Mapping[str, Any]) -> float:
@@ -100,15 +94,7 @@ def grading_seed() -> int:
 
 def feedback(result: QuestionResult) -> str:
     """A few lines for the student: the question's score, then each test's outcome and message."""
-    lines = [f"{result.id}: {_num(result.score)} / {_num(result.max_score)} points"]
-    for test in result.tests:
-        line = f"  [{MARKS[test.outcome]}] {test.name} ({_num(test.score)}/{_num(test.max_score)})"
-        lines.append(f"{line}: {test.message}" if test.message else line)
-    return "\n".join(lines)
-
-
-def _num(value: float) -> str:
-    return f"{value:g}"
+    return question_text(result)
 
 
 # pytest's unraisable-exception plugin runs gc.collect() five times as a session ends: with torch

@@ -22,7 +22,7 @@ from torch import nn
 from cnngrader.inspect import hyper, spellings
 from cnngrader.inspect.hyper import Hyper
 
-Fields = tuple[str, Hyper, tuple[int, ...] | None, int]
+Fields = tuple[str, Hyper, tuple[int, ...] | None, int, tuple[int, ...] | None]
 
 
 class Env:
@@ -57,7 +57,8 @@ def _fetch(root: nn.Module, target: str) -> Any:
 
 
 def step_fields(node: fx.Node, env: Env) -> Fields | None:
-    """(op, hyperparameters, full output shape or None if not run, parameter count), or None if no step."""
+    """(op, hyperparameters, full output shape or None if not run, parameter count, full input shape
+    or None), or None if the node is no step."""
     if node.op not in ("call_module", "call_function", "call_method"):
         return None
     out = _first_tensor(env.value(node)) if env.ran(node) else None
@@ -79,7 +80,7 @@ def step_fields(node: fx.Node, env: Env) -> Fields | None:
         params = sum(v.numel() for v in map(env.value, node.all_input_nodes) if isinstance(v, nn.Parameter))
     if named is None:
         return None
-    return named[0], named[1], out_shape, params
+    return named[0], named[1], out_shape, params, tuple(inp.shape) if inp is not None else None
 
 
 def _known_tensor_op(node: fx.Node) -> bool:
@@ -176,6 +177,10 @@ def _function_step(
         return _reduction(op, args, inp)
     if op == "dropout":
         return op, (("p", float(args.get("p", 0.5))),)
+    if op == "pad":
+        return op, _pad(args)
+    if op == "clamp":
+        return _clamp(args)
     if op == "batch norm":
         mean, weight = args.get("running_mean"), args.get("weight")
         features = (
@@ -210,6 +215,22 @@ def _functional_layer(op: str, args: Mapping[str, Any], inp: torch.Tensor | None
             args.get("ceil_mode", False), args.get("count_include_pad", True), args.get("divisor_override"),
         )  # fmt: skip
     return op, (("output", hyper.as_tuple(args["output_size"], dims)),)
+
+
+def _pad(args: Mapping[str, Any]) -> Hyper:
+    """``F.pad``: the amounts (last dimension first, as torch takes them), the mode and the fill value."""
+    pad = args.get("pad")
+    amounts = tuple(int(v) for v in pad) if isinstance(pad, (tuple, list)) else pad
+    value = args.get("value")
+    return (("pad", amounts), ("mode", args.get("mode", "constant")), ("value", float(value or 0.0)))
+
+
+def _clamp(args: Mapping[str, Any]) -> tuple[str, Hyper]:
+    """``x.clamp(min=0)`` keeps the positive part: it is a ReLU, however it is spelled."""
+    low, high = args.get("min"), args.get("max")
+    if isinstance(low, (int, float)) and not isinstance(low, bool) and low == 0 and high is None:
+        return "relu", ()
+    return "clamp", (("min", low), ("max", high))
 
 
 def _reduction(op: str, args: Mapping[str, Any], inp: torch.Tensor | None) -> tuple[str, Hyper]:

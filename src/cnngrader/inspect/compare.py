@@ -4,7 +4,9 @@ The message names the step, what was expected and what was found, what that does
 shape, and a hint from the lecture (padding = kernel_size // 2 keeps the size, 2x2 max pooling
 halves it, AvgPool is not MaxPool, the first Linear takes channels x height x width). With
 ``reveal=False`` (a hidden configuration) it never states an expected hyperparameter or shape,
-only which ones differ.
+only which ones differ. With ``carry=True`` each expected step is first carried forward onto what
+really comes into the student's step (:func:`cnngrader.inspect.layers.carried`), so a layer is
+judged against the student's own earlier choices and one mistake is reported once.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import math
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
+from cnngrader.inspect.layers import carried
 from cnngrader.inspect.steps import Step, format_shape
 
 __all__ = ["first_divergence"]
@@ -44,6 +47,7 @@ class _Rules:
     keys: frozenset[str] | None
     shapes: bool
     reveal: bool
+    label: str = "step"
 
     def same(self, a: Step, b: Step) -> bool:
         if self.by_kind:
@@ -73,6 +77,7 @@ def first_divergence(
     keys: Collection[str] | None = None,
     shapes: bool = True,
     start: int = 1,
+    carry: bool = False,
 ) -> str | None:
     """None if the steps agree; else a message about the first step that differs.
 
@@ -81,10 +86,16 @@ def first_divergence(
     ``by="kind"`` compares only what each step is (conv, activation, pool, flatten, linear...);
     ``keys`` restricts the comparison to those hyperparameters; ``shapes=False`` ignores output
     shapes. ``reveal=False`` keeps expected hyperparameters and shapes out of the message.
+    ``carry=True``: error carried forward, each expected step taken on the student's own input to
+    that step (in_channels, in_features and output shapes follow from the student's earlier steps).
     """
     if by not in ("operation", "kind"):
         raise ValueError(f"by must be 'operation' or 'kind', not {by!r}")
-    rules = _Rules(by == "kind", frozenset(keys) if keys is not None else None, shapes, reveal)
+    if carry:
+        expected = [
+            carried(step, found[i].input) if i < len(found) else step for i, step in enumerate(expected)
+        ]
+    rules = _Rules(by == "kind", frozenset(keys) if keys is not None else None, shapes, reveal, label)
     for i in range(max(len(expected), len(found))):
         if i < len(expected) and i < len(found) and rules.same(expected[i], found[i]):
             continue
@@ -97,18 +108,21 @@ def _explain(i: int, expected: Sequence[Step], found: Sequence[Step], where: str
     got = found[i] if i < len(found) else None
     if got is None:
         assert exp is not None
-        return (
-            f"{where}: expected {rules.expected_text(exp)}, found nothing more "
-            f"(the model ends after {len(found)} steps) — is {_word(exp)} missing?"
-        )
+        if rules.label == "step":
+            ends = f"found nothing more (the model ends after {len(found)} steps)"
+        else:
+            ends = f"found none (the model has {_count(len(found), rules.label)})"
+        return f"{where}: expected {rules.expected_text(exp)}, {ends} — is {_word(exp)} missing?"
     if exp is None:
-        return f"{where}: found {got} after the last expected step — is this {got.op} extra?"
+        last = "step" if rules.label == "step" else "one"
+        return f"{where}: found {got} after the last expected {last} — is this {got.op} extra?"
     if exp.op == got.op and not rules.by_kind:
         return _different_settings(i, expected, got, where, rules.reveal)
     said = f"{where}: expected {rules.expected_text(exp)}, found {got}"
-    if _matches(rules.same, expected, i + 1, found, i):
+    # Missing or extra only where the counts say so: a step replaced by another is neither.
+    if len(found) < len(expected) and _matches(rules.same, expected, i + 1, found, i):
         return f"{said} — is {_word(exp)} missing?"
-    if _matches(rules.same, expected, i, found, i + 1):
+    if len(found) > len(expected) and _matches(rules.same, expected, i, found, i + 1):
         return f"{said} — is this {got.op} extra?"
     return _with_hint(said, _swap_hint(exp, got))
 
@@ -119,6 +133,7 @@ def _different_settings(i: int, expected: Sequence[Step], got: Step, where: str,
     if not differing:  # same layer, other shape: only a different input can do that
         shape = f" instead of {format_shape(exp.shape)}" if reveal else ""
         return f"{where}: {got} gives an output of {format_shape(got.shape)}{shape}"
+    previous = got.input if got.input is not None else expected[i - 1].shape if i > 0 else None
     if reveal:
         said = f"{where}: expected {exp}, found {got}"
         if got.shape is not None and exp.shape is not None and got.shape != exp.shape:
@@ -127,7 +142,6 @@ def _different_settings(i: int, expected: Sequence[Step], got: Step, where: str,
         names = [_NAMES.get((got.op, name), name.replace("_", " ")) for name in differing]
         verb = "is" if len(names) == 1 else "are"
         said = f"{where}: {got}: its {_join(names)} {verb} not what this model needs"
-    previous = expected[i - 1].shape if i > 0 else None
     return _with_hint(said, _settings_hint(exp, differing, previous if reveal else None))
 
 
@@ -182,6 +196,10 @@ def _with_hint(message: str, hint: str) -> str:
 
 def _word(step: Step) -> str:
     return KIND_WORDS.get(step.kind, f"a {step.op}")
+
+
+def _count(n: int, label: str) -> str:
+    return f"{n} {label}" + ("" if n == 1 else "s")
 
 
 def _join(names: list[str]) -> str:

@@ -47,14 +47,15 @@ FUNCTIONS: dict[Callable[..., Any], str] = {
     torch.flatten: "reshape", torch.reshape: "reshape", torch.squeeze: "reshape",
     torch.unsqueeze: "reshape", F.dropout: "dropout", F.dropout1d: "dropout",
     F.dropout2d: "dropout", F.dropout3d: "dropout", torch.dropout: "dropout",
-    F.batch_norm: "batch norm", torch.mean: "mean", torch.amax: "amax",
+    F.batch_norm: "batch norm", torch.mean: "mean", torch.amax: "amax", F.pad: "pad",
+    torch.clamp: "clamp",
 }  # fmt: skip
 
 METHODS: dict[str, str] = {
     "relu": "relu", "relu_": "relu", "sigmoid": "sigmoid", "tanh": "tanh",
     "softmax": "softmax", "log_softmax": "log softmax", "flatten": "reshape", "view": "reshape",
     "reshape": "reshape", "squeeze": "reshape", "unsqueeze": "reshape", "mean": "mean",
-    "amax": "amax",
+    "amax": "amax", "clamp": "clamp",
 }  # fmt: skip
 
 # Tensor methods that change neither values nor shape in a way a grader cares about.
@@ -85,6 +86,8 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
     "dropout": ("input", "p", "training", "inplace"),
     "batch norm": ("input", "running_mean", "running_var", "weight", "bias", "training", "momentum", "eps"),
     "mean": ("input", "dim", "keepdim"),
+    "pad": ("input", "pad", "mode", "value"),
+    "clamp": ("input", "min", "max"),
     "amax": ("input", "dim", "keepdim"),
 }
 

@@ -1,8 +1,10 @@
 """A model as the canonical sequence of operations it computes: what graders compare.
 
 Two models are "the same" when their steps are equal, however they were spelled (module or
-functional, ``Sequential`` or attributes, ``view`` or ``flatten``...): see ``canon.py`` for the
-spellings and ``trace.py`` for how a model is followed.
+functional, ``Sequential`` or attributes, ``view`` or ``flatten``...) and in whichever of the
+orders that compute the same function (ReLU after or before a max pooling...): see ``canon.py``
+for the spellings, ``equivalence.py`` for the orders and options, and ``trace.py`` for how a
+model is followed.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 import torch
 
-from cnngrader.inspect import canon, spellings, trace, words
+from cnngrader.inspect import canon, equivalence, spellings, trace, words
 from cnngrader.rebuild.verify import confirm
 from cnngrader.testing import StudentError
 
@@ -44,12 +46,16 @@ BATCH = 2  # big enough that batch norm and "is the batch kept?" both make sense
 
 @dataclass(frozen=True)
 class Step:
-    """One operation: its canonical name, hyperparameters, output shape (no batch) and parameters."""
+    """One operation: its canonical name, hyperparameters, output shape (no batch) and parameters.
+
+    ``input`` is the shape that came into the step (no batch), None where the run never got there.
+    """
 
     op: str
     hyper: tuple[tuple[str, Any], ...] = ()
     shape: tuple[int, ...] | None = ()  # None: the run never got here (the model failed before)
     parameters: int = 0
+    input: tuple[int, ...] | None = None
 
     @property
     def kind(self) -> str:
@@ -84,19 +90,31 @@ def format_shape(shape: Sequence[int] | None) -> str:
 
 @dataclass(frozen=True)
 class Followed:
-    """The steps of a model, and why its run stopped early if it did (later steps have no shape)."""
+    """The steps of a model, and why its run stopped early if it did (later steps have no shape).
+
+    ``unused`` names the parameters that forward never uses: a layer forward does not reach is not
+    part of the network, and is counted by no step.
+    """
 
     steps: tuple[Step, ...]
     error: str | None = None
+    unused: tuple[str, ...] = ()
 
 
-def follow_model(model: torch.nn.Module, input_shape: tuple[int, ...]) -> Followed:
+def follow_model(
+    model: torch.nn.Module, input_shape: tuple[int, ...], *, canonical: bool = True
+) -> Followed:
     """Trace ``model`` and run it once on a batch of two inputs of ``input_shape`` (no batch dimension).
 
     Works on a live module and on a rebuilt ``torch.fx.GraphModule``. The run is in eval mode and
     without gradients; the model's mode is restored afterwards. If the model fails at some layer,
     the steps after it keep their hyperparameters but have ``shape=None``, and ``error`` says where.
     Raises ``StudentError`` only if the model cannot be traced at all.
+
+    With ``canonical`` (the default) steps that compute the same function on these inputs are
+    written one way (:func:`cnngrader.inspect.equivalence.canonical`): a ReLU after a max pooling
+    comes before it, ``ceil_mode`` without effect is off, and so on. ``canonical=False`` keeps the
+    steps as the model wrote them (for tables a student reads).
     """
     traced = trace.trace(model)
     example = _example_input(model, input_shape)
@@ -114,26 +132,46 @@ def follow_model(model: torch.nn.Module, input_shape: tuple[int, ...]) -> Follow
     for node in traced.graph.nodes:
         made = canon.step_fields(node, env)
         if made is not None:
-            op, hyper, out, parameters = made
-            steps.append(Step(op, hyper, _without_batch(out), parameters))
-    return Followed(tuple(steps), error)
+            op, hyper, out, parameters, given = made
+            steps.append(Step(op, hyper, _without_batch(out), parameters, _without_batch(given)))
+    written = tuple(steps)
+    return Followed(equivalence.canonical(written) if canonical else written, error, _unused(model, traced))
 
 
-def model_steps(model: torch.nn.Module, input_shape: tuple[int, ...]) -> list[Step]:
+def model_steps(
+    model: torch.nn.Module, input_shape: tuple[int, ...], *, canonical: bool = True
+) -> list[Step]:
     """The canonical steps of ``model`` on inputs of ``input_shape`` (without the batch dimension).
 
     Like :func:`follow_model`, but a model that fails on such an input raises ``StudentError``
     saying at which layer.
     """
-    followed = follow_model(model, input_shape)
+    followed = follow_model(model, input_shape, canonical=canonical)
     if followed.error is not None:
         raise StudentError(followed.error)
     return list(followed.steps)
 
 
-def total_parameters(model: torch.nn.Module, *, trainable_only: bool = False) -> int:
-    """Every parameter of the model counted once (shared layers too), as torch-summary totals do."""
-    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+def total_parameters(
+    model: torch.nn.Module, *, trainable_only: bool = False, used_only: bool = False
+) -> int:
+    """Every parameter of the model counted once (shared layers too), as torch-summary totals do.
+
+    ``used_only``: only the parameters that forward uses (what torch-summary's table lists); a
+    layer that forward never reaches is not part of the network.
+    """
+    unused = set(_unused(model, trace.trace(model))) if used_only else set()
+    return sum(
+        p.numel()
+        for name, p in model.named_parameters()
+        if (p.requires_grad or not trainable_only) and name not in unused
+    )
+
+
+def _unused(model: torch.nn.Module, traced: torch.fx.GraphModule) -> tuple[str, ...]:
+    """Names of ``model``'s parameters that the traced forward never refers to."""
+    used = {id(p) for p in traced.parameters()}  # a GraphModule keeps only what its graph uses
+    return tuple(name for name, p in model.named_parameters() if id(p) not in used)
 
 
 def _example_input(model: torch.nn.Module, input_shape: tuple[int, ...]) -> torch.Tensor:

@@ -22,6 +22,10 @@ def settings_text(op: str, hyper: Mapping[str, Any]) -> str:
         return f"p={hyper['p']:g}"
     if op == "reshape":
         return f"to {size_text(hyper['to'])}"
+    if op == "pad":
+        mode = "" if hyper.get("mode") == "constant" else f" {hyper.get('mode')}"
+        value = "" if hyper.get("value") in (0, 0.0, None) else f" with {hyper['value']:g}"
+        return f"{size_text(hyper.get('pad'))}{mode}{value}"
     if op == "leaky relu" and hyper.get("slope") == 0.01:
         return ""
     if op == "elu" and hyper.get("alpha") == 1.0:

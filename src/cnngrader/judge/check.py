@@ -26,7 +26,7 @@ from cnngrader.errors import NotebookError
 from cnngrader.judge.remote import RemoteSubmission
 from cnngrader.judge.session import HiddenSuite
 from cnngrader.read import read_notebook
-from cnngrader.results import QuestionResult, Result
+from cnngrader.results import FAILING_CHECK, QuestionResult, Result
 
 MAX_NOTEBOOK_ERRORS = 12
 
@@ -125,7 +125,8 @@ class Judge:
             cells = tuple(_after_preamble(cells))
             questions = with_prompts(questions, hook(whose.student))
         reports = tuple(_renumber(cells, [c.index for c in code.cells]))
-        errors = whose.notes + notebook_errors(reports)
+        checks = frozenset(c.index for c in code.cells if c.read_only)
+        errors = whose.notes + notebook_errors(reports, checks)
         result = assemble(spec, path, questions, errors, self.isolation, seed, whose.student,
                           answers=submission.answers)  # fmt: skip
         return Graded(result, reports)
@@ -221,14 +222,22 @@ def unreadable(
     return assemble(spec, path, questions, (why,), isolation, seed, student)
 
 
-def notebook_errors(cells: tuple[CellReport, ...]) -> tuple[str, ...]:
-    """Cells that failed, in words (stubs left as ``raise NotImplementedError()`` are not errors)."""
+def notebook_errors(cells: tuple[CellReport, ...], checks: frozenset[int] = frozenset()) -> tuple[str, ...]:
+    """Cells that failed, in words (stubs left as ``raise NotImplementedError()`` are not errors).
+
+    ``checks`` are the notebook's public checks (read-only cells): one that fails is said as such,
+    with its own message, since the student handed in a notebook whose check says what is wrong.
+    """
     out = []
     for cell in cells:
         if cell.status is CellStatus.TIMEOUT:
             out.append(f"cell {cell.index + 1} ran out of time and was stopped; later cells still ran")
         elif cell.status is CellStatus.ERROR and cell.ename != "NotImplementedError":
-            out.append(f"cell {cell.index + 1} raised {cell.ename}: {cell.evalue}")
+            if cell.index in checks:
+                said = cell.evalue if cell.ename == "AssertionError" else f"{cell.ename}: {cell.evalue}"
+                out.append(f"{FAILING_CHECK} {cell.index + 1} fails: {said}")
+            else:
+                out.append(f"cell {cell.index + 1} raised {cell.ename}: {cell.evalue}")
     if len(out) > MAX_NOTEBOOK_ERRORS:
         out = [*out[:MAX_NOTEBOOK_ERRORS], f"... and {len(out) - MAX_NOTEBOOK_ERRORS} more failing cells"]
     return tuple(out)

@@ -7,11 +7,14 @@ Trusts the kernel's objects as they are: this is the path nbgrader always had, k
 from __future__ import annotations
 
 import functools
+import inspect
+import types
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import torch
 
+from cnngrader.read.uses import names_used
 from cnngrader.testing import NotAttempted, StudentError
 
 
@@ -43,6 +46,33 @@ class LocalSubmission:
                 f"{class_name}(...) should build a torch.nn.Module, found {type(module).__name__}"
             )
         return module
+
+    def uses(self, name: str) -> frozenset[str]:
+        """From the kernel's input history (``In``), else from the source of the object itself."""
+        history = self._ns.get("In")
+        if isinstance(history, list) and all(isinstance(cell, str) for cell in history):
+            sources = list(history)
+        else:
+            sources = _own_source(self._ns.get(name))
+        return names_used(sources, name, known=_modules(self._ns))
+
+
+def _own_source(obj: Any) -> list[str]:
+    try:
+        return [inspect.getsource(obj)] if obj is not None else []
+    except (OSError, TypeError):
+        return []
+
+
+def _modules(namespace: Mapping[str, Any]) -> dict[str, str]:
+    """Top-level names of the kernel that hold modules or library functions, by their dotted names."""
+    known = {}
+    for alias, value in namespace.items():
+        if isinstance(value, types.ModuleType):
+            known[alias] = value.__name__
+        elif callable(value) and str(getattr(value, "__module__", "") or "").startswith("torch"):
+            known[alias] = f"{value.__module__}.{getattr(value, '__name__', alias)}"
+    return known
 
 
 def _call(name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

@@ -20,6 +20,7 @@ from cnngrader.confine import CellReport, CellStatus, Handle, ProbeError, ProbeF
 from cnngrader.confine.shared.wire import pack
 from cnngrader.confine.trusted.run import Run
 from cnngrader.judge.recorded import MAX_ANSWERS, recorded_answer
+from cnngrader.read.uses import names_used
 from cnngrader.rebuild import ModelDescription, ReproductionCheck, rebuild
 from cnngrader.testing import NotAttempted, StudentError, StudentProblem, StudentTimeout
 
@@ -79,6 +80,10 @@ class RemoteSubmission:
         if entry.check is not None:  # an untraceable model computes nothing to check
             entry.check.attach(module)
         return module
+
+    def uses(self, name: str) -> frozenset[str]:
+        """Read from the cells as the trusted side received them: nothing the child does can change it."""
+        return names_used(self._run.sources, name)
 
     def close(self) -> None:
         self._run.close()

@@ -19,11 +19,16 @@ MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 
 @dataclass(frozen=True)
 class CodeCell:
-    """One code cell: its position among all cells, its grade id if nbgrader gave one, its code."""
+    """One code cell: its position among all cells, its grade id if nbgrader gave one, its code.
+
+    ``read_only``: an nbgrader read-only cell (locked, neither graded nor an answer), such as a
+    notebook's public checks.
+    """
 
     index: int
     source: str
     grade_id: str | None = None
+    read_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,8 +119,10 @@ def code_cells(nb: NotebookNode) -> tuple[CodeCell, ...]:
     for index, cell in enumerate(nb.cells):
         if cell.get("cell_type") != "code" or is_otter_plumbing(cell.get("source", "")):
             continue
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        cells.append(CodeCell(index=index, source=to_python(cell.get("source", "")), grade_id=grade_id))
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        read_only = bool(meta.get("locked")) and not meta.get("grade") and not meta.get("solution")
+        source = to_python(cell.get("source", ""))
+        cells.append(CodeCell(index=index, source=source, grade_id=meta.get("grade_id"), read_only=read_only))
     return tuple(cells)
 
 

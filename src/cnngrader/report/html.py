@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
+from cnngrader.report.cell import messages
 from cnngrader.report.text import fmt
 from cnngrader.results import Outcome, QuestionResult, Result, TestResult
 
@@ -77,13 +78,15 @@ def question_section(question: QuestionResult) -> str:
     if not question.tests:
         body = "<p>No test could be run for this question.</p>"
         return f'<section id="{escape(question.id)}">{head}{prompt}{body}</section>'
-    rows = "".join(test_row(t) for t in question.tests)
+    rows = "".join(test_row(t, message) for t, message in messages(question.tests))
     table = f"<table><tr><th>check</th><th>outcome</th><th>points</th></tr>{rows}</table>"
     return f'<section id="{escape(question.id)}">{head}{prompt}{table}</section>'
 
 
-def test_row(test: TestResult) -> str:
-    message = f"<pre>{escape(test.message)}</pre>" if test.message else ""
+def test_row(test: TestResult, message: str | None = None) -> str:
+    """One test; ``message`` replaces the test's own (a repeated message is said once)."""
+    said = test.message if message is None else message
+    message = f"<pre>{escape(said)}</pre>" if said else ""
     return (
         f"<tr><td>{escape(test.name)}{message}</td>"
         f'<td class="outcome {test.outcome.value}">{LABEL[test.outcome]}</td>'

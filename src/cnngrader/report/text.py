@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from cnngrader.course.variants import Variant
+from cnngrader.report.cell import messages
 from cnngrader.report.terminal import terminal_safe
 from cnngrader.results import Outcome, QuestionResult, Result
 
@@ -50,13 +51,13 @@ def question_row(question: QuestionResult, width: int) -> str:
 
 def test_rows(question: QuestionResult, *, verbose: bool) -> list[str]:
     rows = []
-    for test in question.tests:
+    for test, message in messages(question.tests):
         if test.outcome is Outcome.PASSED and not verbose:
             continue
         head = f"      {MARK[test.outcome]:<8} {test.name} ({fmt(test.score)}/{fmt(test.max_score)})"
         rows.append(head)
-        if test.message:
-            rows.append(textwrap.indent(test.message, " " * 10))
+        if message:
+            rows.append(textwrap.indent(message, " " * 10))
     return rows
 
 

@@ -65,6 +65,9 @@ class Notebook:
         self.shell = GradingShell(self.namespace, self._run_nested, self.display)
         self.namespace["get_ipython"] = lambda: self.shell
         self.namespace["display"] = self.display
+        # IPython's input history, as a kernel keeps it: a notebook's own checks may read its code.
+        self.history: list[str] = [""]
+        self.namespace["In"] = self.history
 
     def run_cell(self, index: int, source: str) -> dict[str, Any]:
         """Run one cell; whatever it raises (SystemExit included) becomes the cell's error."""
@@ -73,6 +76,7 @@ class Notebook:
         saved = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = out, err
         report: dict[str, Any] = {"index": index, "status": "ok", "ename": "", "evalue": ""}
+        self.history.append(source)
         try:
             self._execute(source)
         except BaseException as exc:  # the student's code may raise anything at all

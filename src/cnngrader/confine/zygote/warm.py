@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+from typing import Any
 
 
 def prepare_matplotlib(mplconfigdir: str, fonts: str) -> None:
@@ -65,3 +66,17 @@ def warm_up() -> None:
     pack({}, {"value": to_plain(out)})
     plt.figure()
     plt.close("all")
+    _warm_public_checks(model)
+
+
+def _warm_public_checks(model: Any) -> None:
+    """The course package a notebook's own checks import (answers, inspect, read.uses), exercised once."""
+    with contextlib.suppress(ImportError):
+        from cnngrader.answers import as_int
+        from cnngrader.inspect import first_divergence, follow_model, steps_from_words
+        from cnngrader.read.uses import TORCH_CONVOLUTION, names_used, torch_names
+
+        words = "conv 1->2 kernel 3\nrelu\nmax pool 2\nflatten\nlinear 8->1"
+        first_divergence(steps_from_words(words, (1, 6, 6)), follow_model(model, (1, 6, 6)).steps)
+        torch_names(names_used(["import torch\ndef f(x):\n    return torch.relu(x)"], "f"), TORCH_CONVOLUTION)
+        as_int(1, "warm")
