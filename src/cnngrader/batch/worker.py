@@ -143,7 +143,14 @@ def grade_one(judge: JudgeLike, course: Course, fp: Fingerprints, task: Task) ->
     )
     outputs.write_outputs(course, record, tuple(graded.cells))
     write_record(course.record_path(task.student, task.assignment), record)
-    return Done(task.student, record.to_dict(), peak_rss_kb(), tree_peak_rss_kb(os.getpid()), rss_kb())
+    return Done(task.student, record.to_dict(), peak_rss_kb(), tree_peak_rss_kb(os.getpid()), rss_kb(),
+                _stages(graded))
+
+
+def _stages(graded: GradedLike) -> dict[str, float]:
+    """Seconds per stage, from a judge that measures them (``cnngrader.judge.stages``)."""
+    timings = getattr(graded, "timings", None)
+    return dict(timings.to_dict()) if timings is not None else {}
 
 
 def _claim_stdio() -> tuple[BinaryIO, BinaryIO]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
@@ -22,6 +22,7 @@ from cnngrader.course.course import Course
 from cnngrader.errors import NotebookError
 from cnngrader.judge.remote import RemoteSubmission
 from cnngrader.judge.session import HiddenSuite
+from cnngrader.judge.stages import Stage, StageClock, Timings
 from cnngrader.read import read_notebook
 from cnngrader.results import QuestionResult, Result
 
@@ -34,6 +35,7 @@ class Graded:
 
     result: Result
     cells: tuple[CellReport, ...] = ()
+    timings: Timings = field(default_factory=Timings)
 
 
 class Judge:
@@ -84,20 +86,23 @@ class Judge:
         spec = self.course.assignment(assignment)
         seed = fresh_seed() if seed is None else seed
         suite = self.suite(assignment)
+        clock = StageClock()
         try:
             code = read_notebook(Path(path))
         except NotebookError as exc:
-            return Graded(unreadable(spec, path, str(exc), self.isolation, seed))
-        run = self._sandbox.run([cell.source for cell in code.cells], limits=self.limits)
-        submission = RemoteSubmission(run, cell_numbers=[c.index for c in code.cells])
+            return Graded(unreadable(spec, path, str(exc), self.isolation, seed), timings=clock.timings())
+        with clock.stage(Stage.CELLS):
+            run = self._sandbox.run([cell.source for cell in code.cells], limits=self.limits)
+        submission = RemoteSubmission(run, cell_numbers=[c.index for c in code.cells], clock=clock)
         try:
-            questions = suite.run(submission, seed=seed)
+            with clock.stage(Stage.TESTS):
+                questions = suite.run(submission, seed=seed)
             cells = tuple(run.cells)
         finally:
             submission.close()
         reports = tuple(_renumber(cells, [c.index for c in code.cells]))
         result = assemble(spec, path, questions, notebook_errors(reports), self.isolation, seed)
-        return Graded(result, reports)
+        return Graded(result, reports, clock.timings())
 
     def close(self) -> None:
         for suite in self._suites.values():

@@ -19,7 +19,9 @@ import torch
 from cnngrader.confine import CellReport, CellStatus, Handle, ProbeError, ProbeFailure
 from cnngrader.confine.shared.wire import pack
 from cnngrader.confine.trusted.run import Run
+from cnngrader.judge.stages import Stage, StageClock
 from cnngrader.rebuild import ModelDescription, ReproductionCheck, rebuild
+from cnngrader.rebuild.verify import Signature
 from cnngrader.testing import NotAttempted, StudentError, StudentProblem, StudentTimeout
 
 T = TypeVar("T")
@@ -40,15 +42,18 @@ class _Model:
 class RemoteSubmission:
     """:class:`cnngrader.testing.Submission` over a confined run."""
 
-    def __init__(self, run: Run, *, cell_numbers: Sequence[int] | None = None) -> None:
+    def __init__(self, run: Run, *, cell_numbers: Sequence[int] | None = None,
+                 clock: StageClock | None = None) -> None:
         """``cell_numbers[i]`` is the notebook index of code cell ``i``, for messages."""
         self._run = run
+        self._clock = clock or StageClock()
         self._cell_numbers = tuple(cell_numbers) if cell_numbers is not None else None
         self._models: dict[tuple[str, str], _Model] = {}
 
     def value(self, name: str) -> Any:
         try:
-            return self._run.value(name)
+            with self._clock.stage(Stage.PROBES):
+                return self._run.value(name)
         except ProbeError as err:
             if err.kind is ProbeFailure.UNSENDABLE:
                 raise StudentError(f"{name} holds {err.message}, which the grader cannot read; "
@@ -70,9 +75,10 @@ class RemoteSubmission:
         """A fresh rebuilt module; the child's instance is made and described once per arguments."""
         entry = self._entry(class_name, args, kwargs)
         assert entry.description is not None
-        module = rebuild(entry.description)
-        if entry.check is not None:  # an untraceable model computes nothing to check
-            entry.check.attach(module)
+        with self._clock.stage(Stage.REBUILD):
+            module = rebuild(entry.description)
+            if entry.check is not None:  # an untraceable model computes nothing to check
+                entry.check.attach(module)
         return module
 
     def close(self) -> None:
@@ -101,8 +107,10 @@ class RemoteSubmission:
         entry.handle = self._instantiate(entry)
         entry.description = self._describe(entry, entry.handle)
         if entry.description.untraceable is None:
-            entry.check = ReproductionCheck(rebuild(entry.description),
-                                            functools.partial(self._forward, entry), name=entry.class_name)
+            with self._clock.stage(Stage.REBUILD):
+                pristine = rebuild(entry.description)
+            entry.check = _TimedCheck(self._clock, pristine, functools.partial(self._forward, entry),
+                                      name=entry.class_name)
 
     def _instantiate(self, entry: _Model) -> Handle:
         what = call_text(entry.class_name, entry.args, entry.kwargs)
@@ -122,7 +130,8 @@ class RemoteSubmission:
                 self._remake(entry)
             assert entry.handle is not None
             try:
-                return self._run.forward(entry.handle, *inputs)
+                with self._clock.stage(Stage.PROBES):
+                    return self._run.forward(entry.handle, *inputs)
             except ProbeError as err:
                 if err.kind is ProbeFailure.STALE and attempt == 1:
                     continue  # the child was replaced while this probe waited for it
@@ -139,7 +148,8 @@ class RemoteSubmission:
 
     def _probe(self, name: str, what: str, probe: Callable[[], T]) -> T:
         try:
-            return probe()
+            with self._clock.stage(Stage.PROBES):
+                return probe()
         except ProbeError as err:
             raise self._explain(err, name, what) from None
 
@@ -195,6 +205,22 @@ class RemoteSubmission:
     def _source(self, cell: CellReport) -> str:
         sources = self._run.sources
         return sources[cell.index] if 0 <= cell.index < len(sources) else ""
+
+
+class _TimedCheck(ReproductionCheck):
+    """A reproduction check whose trusted work is charged to rebuilding (its probes to probes)."""
+
+    def __init__(self, clock: StageClock, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clock = clock
+
+    def check(self, signature: Signature) -> None:
+        with self._clock.stage(Stage.REBUILD):
+            super().check(signature)
+
+    def confirm(self, signature: Signature, *, runs: bool) -> None:
+        with self._clock.stage(Stage.REBUILD):
+            super().confirm(signature, runs=runs)
 
 
 def call_text(name: str, args: Sequence[Any], kwargs: dict[str, Any]) -> str:
