@@ -20,7 +20,7 @@ from cnngrader.confine import CellReport, CellStatus, Handle, ProbeError, ProbeF
 from cnngrader.confine.shared.wire import pack
 from cnngrader.confine.trusted.run import Run
 from cnngrader.judge.stages import Stage, StageClock
-from cnngrader.rebuild import ModelDescription, ReproductionCheck, rebuild
+from cnngrader.rebuild import ModelDescription, ReproductionCheck, fresh_copy, rebuild
 from cnngrader.rebuild.verify import Signature
 from cnngrader.testing import NotAttempted, StudentError, StudentProblem, StudentTimeout
 
@@ -36,6 +36,7 @@ class _Model:
         self.class_name, self.args, self.kwargs, self.seed = class_name, args, kwargs, seed
         self.handle: Handle | None = None
         self.description: ModelDescription | None = None
+        self.template: torch.nn.Module | None = None  # rebuilt once; never handed to a test
         self.check: ReproductionCheck | None = None
 
 
@@ -72,11 +73,12 @@ class RemoteSubmission:
         return proxy
 
     def model(self, class_name: str, *args: Any, **kwargs: Any) -> torch.nn.Module:
-        """A fresh rebuilt module; the child's instance is made and described once per arguments."""
+        """A fresh rebuilt module: the child's instance is made, described and rebuilt once per
+        arguments, and each call gets a copy of its own with the same reproduction check."""
         entry = self._entry(class_name, args, kwargs)
-        assert entry.description is not None
+        assert entry.template is not None
         with self._clock.stage(Stage.REBUILD):
-            module = rebuild(entry.description)
+            module = fresh_copy(entry.template)
             if entry.check is not None:  # an untraceable model computes nothing to check
                 entry.check.attach(module)
         return module
@@ -106,10 +108,10 @@ class RemoteSubmission:
             raise StudentError(f"{entry.class_name} should be a class, but it is a {info.type_name}")
         entry.handle = self._instantiate(entry)
         entry.description = self._describe(entry, entry.handle)
-        if entry.description.untraceable is None:
-            with self._clock.stage(Stage.REBUILD):
-                pristine = rebuild(entry.description)
-            entry.check = _TimedCheck(self._clock, pristine, functools.partial(self._forward, entry),
+        with self._clock.stage(Stage.REBUILD):
+            entry.template = rebuild(entry.description)
+        if entry.description.untraceable is None:  # the template is the check's pristine module
+            entry.check = _TimedCheck(self._clock, entry.template, functools.partial(self._forward, entry),
                                       name=entry.class_name)
 
     def _instantiate(self, entry: _Model) -> Handle:

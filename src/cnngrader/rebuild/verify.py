@@ -8,7 +8,6 @@ child with a pristine rebuilt copy. A forward that behaves differently while tra
 
 from __future__ import annotations
 
-import copy
 import secrets
 import weakref
 from collections.abc import Callable, Iterator, Sequence
@@ -19,6 +18,7 @@ import torch
 from torch import nn
 from torch.utils.hooks import RemovableHandle
 
+from cnngrader.rebuild.copies import fresh_copy
 from cnngrader.rebuild.shapes import MetaInterpreter
 from cnngrader.testing import StudentError, StudentProblem
 
@@ -99,7 +99,7 @@ class ReproductionCheck:
 
     def _check_sizes(self, signature: Signature) -> None:
         if self._meta is None:
-            self._meta = copy.deepcopy(self._pristine).to("meta")
+            self._meta = fresh_copy(self._pristine, meta=True)
         inputs = [torch.empty(shape, dtype=dtype, device="meta") for shape, dtype in signature]
         limiter = _SizeLimiter(self._meta, self._max_elements)
         try:
