@@ -24,6 +24,7 @@ from cnngrader.judge.remote import RemoteSubmission
 from cnngrader.judge.session import HiddenSuite
 from cnngrader.judge.stages import Stage, StageClock, Timings
 from cnngrader.read import read_notebook
+from cnngrader.rebuild.skeletons import Skeletons
 from cnngrader.results import QuestionResult, Result
 
 MAX_NOTEBOOK_ERRORS = 12
@@ -63,6 +64,7 @@ class Judge:
         minimum = IsolationLevel(minimum_isolation) if minimum_isolation else IsolationLevel.RLIMITS
         self._suites: dict[str, HiddenSuite] = {}
         self._suite_lock = threading.Lock()
+        self._skeletons = Skeletons()  # the model structures met so far, rebuilt once each
         for assignment in assignments:
             self.suite(assignment, wait=False)
         self._sandbox = sandbox or Sandbox.start(minimum=minimum, limits=self.limits)
@@ -93,7 +95,8 @@ class Judge:
             return Graded(unreadable(spec, path, str(exc), self.isolation, seed), timings=clock.timings())
         with clock.stage(Stage.CELLS):
             run = self._sandbox.run([cell.source for cell in code.cells], limits=self.limits)
-        submission = RemoteSubmission(run, cell_numbers=[c.index for c in code.cells], clock=clock)
+        submission = RemoteSubmission(run, cell_numbers=[c.index for c in code.cells], clock=clock,
+                                      skeletons=self._skeletons)
         try:
             with clock.stage(Stage.TESTS):
                 questions = suite.run(submission, seed=seed)

@@ -20,7 +20,8 @@ from cnngrader.confine import CellReport, CellStatus, Handle, ProbeError, ProbeF
 from cnngrader.confine.shared.wire import pack
 from cnngrader.confine.trusted.run import Run
 from cnngrader.judge.stages import Stage, StageClock
-from cnngrader.rebuild import ModelDescription, ReproductionCheck, fresh_copy, rebuild
+from cnngrader.rebuild import ModelDescription, ReproductionCheck, fresh_copy
+from cnngrader.rebuild.skeletons import Skeletons
 from cnngrader.rebuild.verify import Signature
 from cnngrader.testing import NotAttempted, StudentError, StudentProblem, StudentTimeout
 
@@ -44,10 +45,14 @@ class RemoteSubmission:
     """:class:`cnngrader.testing.Submission` over a confined run."""
 
     def __init__(self, run: Run, *, cell_numbers: Sequence[int] | None = None,
-                 clock: StageClock | None = None) -> None:
-        """``cell_numbers[i]`` is the notebook index of code cell ``i``, for messages."""
+                 clock: StageClock | None = None, skeletons: Skeletons | None = None) -> None:
+        """``cell_numbers[i]`` is the notebook index of code cell ``i``, for messages.
+
+        ``skeletons`` are the worker's rebuilt structures, shared by the submissions it grades.
+        """
         self._run = run
         self._clock = clock or StageClock()
+        self._skeletons = skeletons if skeletons is not None else Skeletons()
         self._cell_numbers = tuple(cell_numbers) if cell_numbers is not None else None
         self._models: dict[tuple[str, str], _Model] = {}
 
@@ -109,10 +114,10 @@ class RemoteSubmission:
         entry.handle = self._instantiate(entry)
         entry.description = self._describe(entry, entry.handle)
         with self._clock.stage(Stage.REBUILD):
-            entry.template = rebuild(entry.description)
+            entry.template, sizes = self._skeletons.rebuild(entry.description)
         if entry.description.untraceable is None:  # the template is the check's pristine module
             entry.check = _TimedCheck(self._clock, entry.template, functools.partial(self._forward, entry),
-                                      name=entry.class_name)
+                                      name=entry.class_name, sizes=sizes)
 
     def _instantiate(self, entry: _Model) -> Handle:
         what = call_text(entry.class_name, entry.args, entry.kwargs)

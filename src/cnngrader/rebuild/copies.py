@@ -9,6 +9,7 @@ the weights rather than a rebuild (layers built and loaded, code generated and c
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 import torch
@@ -26,6 +27,35 @@ def fresh_copy(template: nn.Module, *, meta: bool = False) -> nn.Module:
     if isinstance(template, torch.fx.GraphModule):
         return _graph_module_copy(template, memo)
     return copy.deepcopy(template, memo)
+
+
+def with_tensors(template: nn.Module, tensors: Mapping[str, torch.Tensor]) -> nn.Module:
+    """A copy of ``template`` holding ``tensors`` (by qualified name) as its parameters and buffers.
+
+    The tensors are used as they are, not copied; each must have its stand-in's shape and dtype.
+    """
+    memo: dict[int, Any] = {}
+    for name, tensor in _named_tensors(template):
+        given = tensors[name]
+        if given.shape != tensor.shape or given.dtype != tensor.dtype:
+            raise ValueError(f"tensor {name} has shape {tuple(given.shape)} and dtype {given.dtype}, "
+                             f"not {tuple(tensor.shape)} and {tensor.dtype}")
+        is_parameter = isinstance(tensor, nn.Parameter)
+        memo[id(tensor)] = nn.Parameter(given, tensor.requires_grad) if is_parameter else given
+    return _graph_module_copy(template, memo) if isinstance(template, torch.fx.GraphModule) else (
+        copy.deepcopy(template, memo))
+
+
+def _named_tensors(module: nn.Module) -> list[tuple[str, torch.Tensor]]:
+    """Every parameter and buffer with its qualified name, each tensor once."""
+    seen: set[int] = set()
+    out = []
+    for name, tensor in [*module.named_parameters(remove_duplicate=False),
+                         *module.named_buffers(remove_duplicate=False)]:
+        if id(tensor) not in seen:
+            seen.add(id(tensor))
+            out.append((name, tensor))
+    return out
 
 
 def _meta_tensors(template: nn.Module) -> dict[int, Any]:
