@@ -41,6 +41,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "examples" / "sample-course" / "submitted"
 COURSE_PARTS = ("nbgrader_config.py", "source", "release", "autograder")
 STAGES = ("cells", "probes", "rebuild", "tests", "other")
+NBGRADER = (sys.executable, "-m", "nbgrader")  # this interpreter's, whatever PATH says
+# nbgrader itself runs alembic, and its kernels run python, from PATH: this interpreter's first.
+ENV = {**os.environ, "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
 
 CHILD = """
 import json, sys, time
@@ -143,27 +146,27 @@ def make_course(where: Path, assignment: str, notebooks: list[bytes], n: int) ->
 
 def release_into_gradebook(course: Path, assignment: str) -> None:
     """What a course has before grading: the assignment in the gradebook (not timed)."""
-    run = ["nbgrader", "generate_assignment", assignment, "--force", "--log-level=ERROR"]
-    subprocess.run(run, cwd=course, check=True, capture_output=True)
+    run = [*NBGRADER, "generate_assignment", assignment, "--force", "--log-level=ERROR"]
+    subprocess.run(run, cwd=course, check=True, capture_output=True, env=ENV)
 
 
 def time_cnngrader(course: Path, assignment: str, jobs: int) -> CnnRun:
     cmd = [sys.executable, "-c", CHILD, str(course), assignment, str(jobs)]
     start = time.perf_counter()
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=ENV)
     wall = time.perf_counter() - start
     data = json.loads(out.stdout.strip().splitlines()[-1])
     start = time.perf_counter()
-    idle = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    idle = subprocess.run(cmd, check=True, capture_output=True, text=True, env=ENV)
     idle_wall = time.perf_counter() - start
     assert json.loads(idle.stdout.strip().splitlines()[-1])["graded"] == 0, "the idle rerun graded something"
     return CnnRun(len(data["scores"]), wall, idle_wall, jobs, data)
 
 
 def time_nbgrader(course: Path, assignment: str) -> NbRun:
-    cmd = ["nbgrader", "autograde", assignment, "--log-level=ERROR"]
+    cmd = [*NBGRADER, "autograde", assignment, "--log-level=ERROR"]
     start = time.perf_counter()
-    subprocess.run(cmd, cwd=course, check=False, capture_output=True)  # some notebooks are hostile
+    subprocess.run(cmd, cwd=course, check=False, capture_output=True, env=ENV)  # some are hostile
     wall = time.perf_counter() - start
     sys.path.insert(0, str(ROOT / "src"))
     from cnngrader.batch.gradebook import read_grades
