@@ -130,3 +130,31 @@ def test_a_lecture_cnn_is_checked_and_followed_without_loading_torch_dynamo():
     """)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["8", "False"]
+
+
+def test_a_model_that_fails_on_meta_says_so_plainly_without_loading_torch_dynamo():
+    """fx's interpreter, by default, adds its own report to a failing step's message, and builds it
+    with torch._dynamo (seconds, and 100 MB a judge keeps)."""
+    script = textwrap.dedent("""
+        import sys, torch
+        from torch import nn
+        from cnngrader.inspect.steps import follow_model
+        from cnngrader.rebuild.verify import SizeCheck
+        from cnngrader.testing import StudentError
+        wrong = torch.fx.symbolic_trace(nn.Sequential(nn.Flatten(), nn.Linear(5000, 1)))
+        followed = follow_model(wrong, (1, 50, 50))
+        big = torch.fx.symbolic_trace(nn.Sequential(nn.Flatten(), nn.Linear(2500, 10)))
+        for model in (wrong, big):
+            try:
+                SizeCheck(model, max_elements=100).check((((2, 1, 50, 50), torch.float32),))
+            except StudentError as exc:
+                print(repr(str(exc)))
+        print(repr(followed.error))
+        print("torch._dynamo" in sys.modules)
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    *messages, dynamo = out.stdout.splitlines()
+    assert dynamo == "False"
+    assert len(messages) == 3
+    for message in messages:
+        assert "\\n" not in message and "While executing" not in message and "tlparse" not in message, message

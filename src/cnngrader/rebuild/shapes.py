@@ -65,7 +65,15 @@ def shortcut(op: str, target: Any, args: tuple[Any, ...], kwargs: Mapping[str, A
 
 
 class MetaInterpreter(fx.Interpreter):
-    """A ``torch.fx`` interpreter that takes the shortcuts for steps on meta tensors."""
+    """A ``torch.fx`` interpreter that takes the shortcuts for steps on meta tensors.
+
+    A failing step raises its own exception: fx's "extra traceback" would append a graph dump to
+    the message (which may reach a student), and builds it with torch._dynamo (seconds to import).
+    """
+
+    def __init__(self, module: torch.nn.Module) -> None:
+        super().__init__(module)
+        self.extra_traceback = False
 
     def call_module(self, target: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         shaped = shortcut("call_module", self.fetch_attr(target), args, kwargs)
