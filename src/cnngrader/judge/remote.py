@@ -90,6 +90,7 @@ class RemoteSubmission:
 
     def close(self) -> None:
         self._run.close()
+        self._models.clear()  # descriptions, templates and their weights go now, not at the next collection
 
     # --- calls --------------------------------------------------------------------------------
 
