@@ -109,6 +109,8 @@ def test_real_engine_survives_notebooks_that_never_end(course: Path, monkeypatch
         assert any("out of time" in e for e in record.result.errors), record.result.errors
         assert record.result.score == 10  # the other cells still ran
     assert {n.student for n in report.timeouts} == set(SLOW)
+    spent = {stage for w in report.workers for stage, seconds in w.stage_seconds.items() if seconds > 0}
+    assert {"cells", "probes", "tests"} <= spent, "the workers say where their time went"
 
 
 def test_real_cli_killed_mid_batch_then_rerun_finishes_it(course: Path):

@@ -168,6 +168,19 @@ def test_models_are_built_once_per_arguments(sub):
     assert sub.value("built") == 1
 
 
+def test_a_model_a_test_changes_leaves_the_next_one_and_the_check_alone(sub):
+    trained = sub.model("CNN")
+    with torch.no_grad():
+        for p in trained.parameters():
+            p.mul_(3.0)  # a test may train the model it got, in place
+    trained.train()
+    trained(torch.randn(2, 1, 100, 100)).sum().backward()
+    fresh = sub.model("CNN")
+    assert all(p.grad is None for p in fresh.parameters())
+    assert not any(torch.equal(a, b) for a, b in zip(trained.parameters(), fresh.parameters(), strict=True))
+    fresh(torch.randn(3, 1, 100, 100))  # the check still compares the student's weights with the child's
+
+
 def test_unsupported_layers_are_named(sub):
     with pytest.raises(StudentError, match=r"layer nn\.Upsample is not supported by the grader"):
         sub.model("Upsampling")

@@ -95,6 +95,22 @@ def test_reruns_do_not_leak_between_submissions(suite: HiddenSuite) -> None:
     assert suite.run(LocalSubmission({"q1": "C"}), seed=2)[0].score == 1.0
 
 
+def test_the_suite_keeps_nothing_of_a_graded_submission(suite: HiddenSuite) -> None:
+    """Not the submission, nor the frames of its failed tests (their models can be large)."""
+    import gc
+    import weakref
+
+    class Answers(dict):  # a dict that can be weakly referenced
+        pass
+
+    answers = Answers({"q1": "B"})  # a failing test, and a hidden test that raises
+    seen = weakref.ref(answers)
+    suite.run(LocalSubmission(answers), seed=1)
+    del answers
+    gc.collect()
+    assert seen() is None
+
+
 def test_a_bug_in_a_hidden_test_is_an_error_without_traceback(suite: HiddenSuite) -> None:
     q2 = suite.run(LocalSubmission({"q1": "C"}), seed=1)[1]
     assert q2.tests[0].outcome is Outcome.ERROR

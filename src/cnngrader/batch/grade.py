@@ -233,7 +233,7 @@ def score_change(planned: Planned, record: Record) -> ScoreChange | None:
 def _summary(stats: WorkerStats) -> WorkerSummary:
     return WorkerSummary(
         stats.slot, stats.starts, stats.graded, tuple(stats.start_seconds),
-        stats.peak_rss_kb, stats.sandbox_peak_rss_kb, stats.isolation,
+        stats.peak_rss_kb, stats.sandbox_peak_rss_kb, stats.isolation, dict(stats.stage_seconds),
     )  # fmt: skip
 
 

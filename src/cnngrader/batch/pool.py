@@ -87,6 +87,7 @@ class WorkerStats:
     peak_rss_kb: int = 0
     sandbox_peak_rss_kb: int = 0
     isolation: IsolationLevel | None = None
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # summed over the graded
 
 
 class Phase(enum.Enum):
@@ -244,6 +245,8 @@ class Pool:
             stats.graded += 1
             stats.peak_rss_kb = max(stats.peak_rss_kb, message.peak_rss_kb)
             stats.sandbox_peak_rss_kb = max(stats.sandbox_peak_rss_kb, message.sandbox_peak_rss_kb)
+            for stage, seconds in message.stages.items():
+                stats.stage_seconds[stage] = stats.stage_seconds.get(stage, 0.0) + seconds
             self._outstanding -= 1
             on_event(Graded(task, message.record))
         elif isinstance(message, Failed) and worker.task is not None:

@@ -39,6 +39,7 @@ class Done:
     peak_rss_kb: int = 0
     sandbox_peak_rss_kb: int = 0  # the judge's sandbox processes, summed
     rss_kb: int = 0  # the worker's memory now: a worker that keeps growing is replaced
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per grading stage (judge.stages)
 
 
 @dataclass(frozen=True)

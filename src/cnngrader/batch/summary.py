@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from cnngrader.batch.state import Record, Status
@@ -51,6 +51,7 @@ class WorkerSummary:
     peak_rss_kb: int
     sandbox_peak_rss_kb: int
     isolation: IsolationLevel | None
+    stage_seconds: Mapping[str, float] = field(default_factory=dict)  # summed over what it graded
 
 
 @dataclass(frozen=True)

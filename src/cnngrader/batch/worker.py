@@ -29,6 +29,7 @@ from cnngrader.confine.shared.reports import CellReport
 from cnngrader.confine.trusted.procfs import peak_rss_kb, rss_kb, tree_peak_rss_kb
 from cnngrader.course.course import Course
 from cnngrader.errors import CnngraderError
+from cnngrader.judge import memory
 from cnngrader.results import Result
 
 DEFAULT_JUDGE = "cnngrader.judge.check:Judge"
@@ -85,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _send(proto_out, Fatal(type(exc).__name__, str(exc), exc.exit_code))
         return exc.exit_code
     try:
+        memory.freeze_startup()
         _send(proto_out, Ready(os.getpid(), judge.isolation.value))
         serve(judge, course, fingerprints, proto_in, proto_out)
     finally:
@@ -122,6 +124,7 @@ def serve(
             _send(proto_out, Failed(task.student, trace))
             return  # this judge may be broken: exit, and be replaced
         _send(proto_out, done)
+        memory.release_submission()  # while the coordinator records it
 
 
 def grade_one(judge: JudgeLike, course: Course, fp: Fingerprints, task: Task) -> Done:
@@ -146,7 +149,14 @@ def grade_one(judge: JudgeLike, course: Course, fp: Fingerprints, task: Task) ->
     )
     outputs.write_outputs(course, record, tuple(graded.cells))
     write_record(course.record_path(task.student, task.assignment), record)
-    return Done(task.student, record.to_dict(), peak_rss_kb(), tree_peak_rss_kb(os.getpid()), rss_kb())
+    return Done(task.student, record.to_dict(), peak_rss_kb(), tree_peak_rss_kb(os.getpid()), rss_kb(),
+                _stages(graded))
+
+
+def _stages(graded: GradedLike) -> dict[str, float]:
+    """Seconds per stage, from a judge that measures them (``cnngrader.judge.stages``)."""
+    timings = getattr(graded, "timings", None)
+    return dict(timings.to_dict()) if timings is not None else {}
 
 
 def _claim_stdio() -> tuple[BinaryIO, BinaryIO]:

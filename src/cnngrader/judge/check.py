@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -25,7 +25,9 @@ from cnngrader.course.variants import Variant, VariantHook, variant_hook
 from cnngrader.errors import NotebookError
 from cnngrader.judge.remote import RemoteSubmission
 from cnngrader.judge.session import HiddenSuite
+from cnngrader.judge.stages import Stage, StageClock, Timings
 from cnngrader.read import read_notebook
+from cnngrader.rebuild.skeletons import Skeletons
 from cnngrader.results import FAILING_CHECK, QuestionResult, Result
 
 MAX_NOTEBOOK_ERRORS = 12
@@ -37,6 +39,7 @@ class Graded:
 
     result: Result
     cells: tuple[CellReport, ...] = ()
+    timings: Timings = field(default_factory=Timings)
 
 
 class Judge:
@@ -65,6 +68,7 @@ class Judge:
         self._suites: dict[str, HiddenSuite] = {}
         self._hooks: dict[str, VariantHook | None] = {}
         self._suite_lock = threading.Lock()
+        self._skeletons = Skeletons()  # the model structures met so far, rebuilt once each
         for assignment in assignments:
             self.suite(assignment, wait=False)
         self._sandbox = sandbox or Sandbox.start(minimum=minimum, limits=self.limits)
@@ -103,10 +107,13 @@ class Judge:
         seed = fresh_seed() if seed is None else seed
         suite = self.suite(assignment)
         hook = self.variants(assignment)
+        clock = StageClock()
         try:
             code = read_notebook(Path(path))
         except NotebookError as exc:
-            return Graded(unreadable(spec, path, str(exc), self.isolation, seed, student))
+            return Graded(
+                unreadable(spec, path, str(exc), self.isolation, seed, student), timings=clock.timings()
+            )
         sources = [cell.source for cell in code.cells]
         numbers = [c.index for c in code.cells]
         whose = Whose(student)
@@ -114,10 +121,12 @@ class Judge:
             whose = whose_variant(given=student, stated=stated_in_sources(sources))
             # The notebook computes its numbers from the id it is graded for, as a kernel would.
             sources, numbers = [student_cell(whose.student), *sources], [PREAMBLE, *numbers]
-        run = self._sandbox.run(sources, limits=self.limits)
-        submission = RemoteSubmission(run, cell_numbers=numbers)
+        with clock.stage(Stage.CELLS):
+            run = self._sandbox.run(sources, limits=self.limits)
+        submission = RemoteSubmission(run, cell_numbers=numbers, clock=clock, skeletons=self._skeletons)
         try:
-            questions = suite.run(submission, seed=seed, student=whose.student)
+            with clock.stage(Stage.TESTS):
+                questions = suite.run(submission, seed=seed, student=whose.student)
             cells = tuple(run.cells)
         finally:
             submission.close()
@@ -129,7 +138,7 @@ class Judge:
         errors = whose.notes + notebook_errors(reports, checks)
         result = assemble(spec, path, questions, errors, self.isolation, seed, whose.student,
                           answers=submission.answers)  # fmt: skip
-        return Graded(result, reports)
+        return Graded(result, reports, clock.timings())
 
     def close(self) -> None:
         for suite in self._suites.values():

@@ -82,7 +82,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     ):
         item.stash[_EXCINFO] = call.excinfo
     if call.when == "teardown":
+        # Taken out of the stash: its traceback holds the test's frames, and their models, until
+        # the next submission otherwise.
         question, result = test_result(item, item.stash.get(_EXCINFO, None))
+        del item.stash[_EXCINFO]
         context(item.config).results[item.nodeid] = (question, result)
     return report
 

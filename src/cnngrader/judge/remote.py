@@ -20,8 +20,11 @@ from cnngrader.confine import CellReport, CellStatus, Handle, ProbeError, ProbeF
 from cnngrader.confine.shared.wire import pack
 from cnngrader.confine.trusted.run import Run
 from cnngrader.judge.recorded import MAX_ANSWERS, recorded_answer
+from cnngrader.judge.stages import Stage, StageClock
 from cnngrader.read.uses import names_used
-from cnngrader.rebuild import ModelDescription, ReproductionCheck, rebuild
+from cnngrader.rebuild import ModelDescription, ReproductionCheck, fresh_copy
+from cnngrader.rebuild.skeletons import Skeletons
+from cnngrader.rebuild.verify import Signature
 from cnngrader.testing import NotAttempted, StudentError, StudentProblem, StudentTimeout
 
 T = TypeVar("T")
@@ -36,26 +39,41 @@ class _Model:
         self.class_name, self.args, self.kwargs, self.seed = class_name, args, kwargs, seed
         self.handle: Handle | None = None
         self.description: ModelDescription | None = None
+        self.template: torch.nn.Module | None = None  # rebuilt once; never handed to a test
         self.check: ReproductionCheck | None = None
 
 
 class RemoteSubmission:
     """:class:`cnngrader.testing.Submission` over a confined run."""
 
-    def __init__(self, run: Run, *, cell_numbers: Sequence[int] | None = None) -> None:
-        """``cell_numbers[i]`` is the notebook index of code cell ``i``, for messages."""
+    def __init__(
+        self,
+        run: Run,
+        *,
+        cell_numbers: Sequence[int] | None = None,
+        clock: StageClock | None = None,
+        skeletons: Skeletons | None = None,
+    ) -> None:
+        """``cell_numbers[i]`` is the notebook index of code cell ``i``, for messages.
+
+        ``skeletons`` are the worker's rebuilt structures, shared by the submissions it grades.
+        """
         self._run = run
+        self._clock = clock or StageClock()
+        self._skeletons = skeletons if skeletons is not None else Skeletons()
         self._cell_numbers = tuple(cell_numbers) if cell_numbers is not None else None
         self._models: dict[tuple[str, str], _Model] = {}
         self.answers: dict[str, Any] = {}  # what value() read, as the record keeps it
 
     def value(self, name: str) -> Any:
         try:
-            found = self._run.value(name)
+            with self._clock.stage(Stage.PROBES):
+                found = self._run.value(name)
         except ProbeError as err:
             if err.kind is ProbeFailure.UNSENDABLE:
-                raise StudentError(f"{name} holds {err.message}, which the grader cannot read; "
-                                   f"use {READABLE}") from None
+                raise StudentError(
+                    f"{name} holds {err.message}, which the grader cannot read; use {READABLE}"
+                ) from None
             raise self._explain(err, name, name) from None
         if name in self.answers or len(self.answers) < MAX_ANSWERS:
             self.answers[name] = recorded_answer(found)
@@ -73,12 +91,14 @@ class RemoteSubmission:
         return proxy
 
     def model(self, class_name: str, *args: Any, **kwargs: Any) -> torch.nn.Module:
-        """A fresh rebuilt module; the child's instance is made and described once per arguments."""
+        """A fresh rebuilt module: the child's instance is made, described and rebuilt once per
+        arguments, and each call gets a copy of its own with the same reproduction check."""
         entry = self._entry(class_name, args, kwargs)
-        assert entry.description is not None
-        module = rebuild(entry.description)
-        if entry.check is not None:  # an untraceable model computes nothing to check
-            entry.check.attach(module)
+        assert entry.template is not None
+        with self._clock.stage(Stage.REBUILD):
+            module = fresh_copy(entry.template)
+            if entry.check is not None:  # an untraceable model computes nothing to check
+                entry.check.attach(module)
         return module
 
     def uses(self, name: str) -> frozenset[str]:
@@ -87,6 +107,7 @@ class RemoteSubmission:
 
     def close(self) -> None:
         self._run.close()
+        self._models.clear()  # descriptions, templates and their weights go now, not at the next collection
 
     # --- calls --------------------------------------------------------------------------------
 
@@ -110,14 +131,24 @@ class RemoteSubmission:
             raise StudentError(f"{entry.class_name} should be a class, but it is a {info.type_name}")
         entry.handle = self._instantiate(entry)
         entry.description = self._describe(entry, entry.handle)
-        if entry.description.untraceable is None:
-            entry.check = ReproductionCheck(rebuild(entry.description),
-                                            functools.partial(self._forward, entry), name=entry.class_name)
+        with self._clock.stage(Stage.REBUILD):
+            entry.template, sizes = self._skeletons.rebuild(entry.description)
+        if entry.description.untraceable is None:  # the template is the check's pristine module
+            entry.check = _TimedCheck(
+                self._clock,
+                entry.template,
+                functools.partial(self._forward, entry),
+                name=entry.class_name,
+                sizes=sizes,
+            )
 
     def _instantiate(self, entry: _Model) -> Handle:
         what = call_text(entry.class_name, entry.args, entry.kwargs)
-        return self._probe(entry.class_name, what, lambda: self._run.instantiate(
-            entry.class_name, entry.args, entry.kwargs, seed=entry.seed))
+        return self._probe(
+            entry.class_name,
+            what,
+            lambda: self._run.instantiate(entry.class_name, entry.args, entry.kwargs, seed=entry.seed),
+        )
 
     def _describe(self, entry: _Model, handle: Handle) -> ModelDescription:
         what = f"tracing {entry.class_name}.forward"
@@ -132,7 +163,8 @@ class RemoteSubmission:
                 self._remake(entry)
             assert entry.handle is not None
             try:
-                return self._run.forward(entry.handle, *inputs)
+                with self._clock.stage(Stage.PROBES):
+                    return self._run.forward(entry.handle, *inputs)
             except ProbeError as err:
                 if err.kind is ProbeFailure.STALE and attempt == 1:
                     continue  # the child was replaced while this probe waited for it
@@ -144,12 +176,15 @@ class RemoteSubmission:
         entry.handle = self._instantiate(entry)
         again = self._describe(entry, entry.handle)
         if entry.description is None or not _same_weights(again, entry.description):
-            raise StudentError(f"{entry.class_name}() gave different weights when it was built again; "
-                               "the grader needs a constructor that does the same thing each time")
+            raise StudentError(
+                f"{entry.class_name}() gave different weights when it was built again; "
+                "the grader needs a constructor that does the same thing each time"
+            )
 
     def _probe(self, name: str, what: str, probe: Callable[[], T]) -> T:
         try:
-            return probe()
+            with self._clock.stage(Stage.PROBES):
+                return probe()
         except ProbeError as err:
             raise self._explain(err, name, what) from None
 
@@ -166,8 +201,9 @@ class RemoteSubmission:
         if kind is ProbeFailure.TIMEOUT:
             return StudentTimeout(f"{what} did not finish within {self._run.limits.probe_seconds:g} s")
         if kind is ProbeFailure.UNSENDABLE:
-            return StudentError(f"{what} returned {err.message}, which the grader cannot read; "
-                                f"use {READABLE}")
+            return StudentError(
+                f"{what} returned {err.message}, which the grader cannot read; use {READABLE}"
+            )
         if kind is ProbeFailure.DIED:
             return StudentError(f"{what} crashed the process running the notebook ({err.message})")
         return StudentError(f"{what}: {err.message}")
@@ -183,8 +219,9 @@ class RemoteSubmission:
         failed = [c for c in cells if c.status in (CellStatus.ERROR, CellStatus.TIMEOUT)]
         if failed:
             c = failed[0]
-            return StudentError(f"{name} is not defined; note that {self._label(c)} raised "
-                                f"{c.ename}: {c.evalue}")
+            return StudentError(
+                f"{name} is not defined; note that {self._label(c)} raised {c.ename}: {c.evalue}"
+            )
         return StudentError(f"{name} is not defined: the notebook never assigns it (check the spelling)")
 
     def _missing_because(self, name: str, cell: CellReport) -> StudentProblem:
@@ -205,6 +242,22 @@ class RemoteSubmission:
     def _source(self, cell: CellReport) -> str:
         sources = self._run.sources
         return sources[cell.index] if 0 <= cell.index < len(sources) else ""
+
+
+class _TimedCheck(ReproductionCheck):
+    """A reproduction check whose trusted work is charged to rebuilding (its probes to probes)."""
+
+    def __init__(self, clock: StageClock, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clock = clock
+
+    def check(self, signature: Signature) -> None:
+        with self._clock.stage(Stage.REBUILD):
+            super().check(signature)
+
+    def confirm(self, signature: Signature, *, runs: bool) -> None:
+        with self._clock.stage(Stage.REBUILD):
+            super().confirm(signature, runs=runs)
 
 
 def call_text(name: str, args: Sequence[Any], kwargs: dict[str, Any]) -> str:

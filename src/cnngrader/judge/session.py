@@ -130,6 +130,7 @@ class _LoopPlugin:
                 job.future.set_result(_run_items(session, job.submission, job.seed, job.student))
             except BaseException as exc:  # the caller re-raises it where it waits
                 job.future.set_exception(exc)
+            job = None  # let the submission (its models, its weights) go while the loop waits
         return True
 
 

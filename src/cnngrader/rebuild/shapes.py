@@ -39,6 +39,10 @@ BROADCAST_FUNCTIONS: frozenset[Callable[..., Any]] = frozenset({
     operator.add, operator.sub, operator.mul, operator.truediv,
 })
 BROADCAST_METHODS = frozenset({"add", "sub", "mul", "div"})  # not in place: that may not broadcast
+# Batch norm layers and the input dimensions each accepts (in eval mode: the output is shaped as the input).
+BATCH_NORMS: Mapping[type[nn.Module], tuple[int, ...]] = {
+    nn.BatchNorm1d: (2, 3), nn.BatchNorm2d: (4,), nn.BatchNorm3d: (5,),
+}
 ADAPTIVE_POOLS: Mapping[type[nn.Module], int] = {
     nn.AdaptiveAvgPool1d: 1, nn.AdaptiveMaxPool1d: 1, nn.AdaptiveAvgPool2d: 2, nn.AdaptiveMaxPool2d: 2,
 }
@@ -61,7 +65,15 @@ def shortcut(op: str, target: Any, args: tuple[Any, ...], kwargs: Mapping[str, A
 
 
 class MetaInterpreter(fx.Interpreter):
-    """A ``torch.fx`` interpreter that takes the shortcuts for steps on meta tensors."""
+    """A ``torch.fx`` interpreter that takes the shortcuts for steps on meta tensors.
+
+    A failing step raises its own exception: fx's "extra traceback" would append a graph dump to
+    the message (which may reach a student), and builds it with torch._dynamo (seconds to import).
+    """
+
+    def __init__(self, module: torch.nn.Module) -> None:
+        super().__init__(module)
+        self.extra_traceback = False
 
     def call_module(self, target: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         shaped = shortcut("call_module", self.fetch_attr(target), args, kwargs)
@@ -84,10 +96,23 @@ def _module(module: nn.Module, args: tuple[Any, ...], kwargs: Mapping[str, Any])
         return cast(torch.Tensor, x)
     if type(module) is nn.Linear:
         return _linear(x, module.weight)
+    if type(module) in BATCH_NORMS:
+        return _batch_norm(module, x, BATCH_NORMS[type(module)])
     dims = ADAPTIVE_POOLS.get(type(module))
     if dims is not None and not getattr(module, "return_indices", False):
         return _adaptive(x, module.output_size, dims)  # type: ignore[arg-type]
     return None
+
+
+def _batch_norm(module: nn.Module, x: torch.Tensor, dims: tuple[int, ...]) -> torch.Tensor | None:
+    """Eval-mode batch norm with running statistics of the input's channels and dtype (its meta
+    kernel is a Python decomposition whose first use imports torch._dynamo, seconds here)."""
+    stats = getattr(module, "running_mean", None)
+    if module.training or not isinstance(stats, torch.Tensor) or stats.dim() != 1:
+        return None
+    if x.dim() not in dims or x.shape[1] != stats.shape[0] or x.dtype != stats.dtype:
+        return None  # the meta kernel raises its own error
+    return x
 
 
 def _call(

@@ -8,7 +8,6 @@ child with a pristine rebuilt copy. A forward that behaves differently while tra
 
 from __future__ import annotations
 
-import copy
 import secrets
 import weakref
 from collections.abc import Callable, Iterator, Sequence
@@ -19,6 +18,7 @@ import torch
 from torch import nn
 from torch.utils.hooks import RemovableHandle
 
+from cnngrader.rebuild.copies import fresh_copy
 from cnngrader.rebuild.shapes import MetaInterpreter
 from cnngrader.testing import StudentError, StudentProblem
 
@@ -34,13 +34,14 @@ class ReproductionCheck:
     """Verifies a rebuilt model against ``reference`` (the student's forward, run in the child)."""
 
     def __init__(self, pristine: nn.Module, reference: Reference, *, name: str = "the model",
-                 rtol: float = 1e-4, atol: float = 1e-5, max_elements: int = MAX_ELEMENTS) -> None:
+                 rtol: float = 1e-4, atol: float = 1e-5, max_elements: int = MAX_ELEMENTS,
+                 sizes: SizeCheck | None = None) -> None:
+        """``sizes`` may be shared by the checks of models of one structure (a worker's skeletons)."""
         self._pristine = pristine  # rebuilt from the description, never handed to a test
         self._reference = reference
         self._name = name
         self._rtol, self._atol = rtol, atol
-        self._max_elements = max_elements
-        self._meta: nn.Module | None = None
+        self._sizes = sizes or SizeCheck(pristine, name=name, max_elements=max_elements)
         self._verified: set[Signature] = set()
         self._fail_alike: set[Signature] = set()
         self._generator = torch.Generator().manual_seed(secrets.randbits(62))
@@ -77,7 +78,7 @@ class ReproductionCheck:
         """Raise StudentError unless the rebuilt model reproduces the student's on this signature."""
         if signature in self._verified:
             return
-        self._check_sizes(signature)
+        self._sizes.check(signature)
         inputs = [_random(shape, dtype, self._generator) for shape, dtype in signature]
         expected = self._reference(*inputs)
         with _eval(self._pristine), torch.no_grad():
@@ -97,20 +98,45 @@ class ReproductionCheck:
             raise StudentError(f"the grader can only check models whose forward takes tensors ({self._name})")
         self.check(tuple((tuple(a.shape), a.dtype) for a in args))
 
-    def _check_sizes(self, signature: Signature) -> None:
+
+class SizeCheck:
+    """Whether every step of a model stays under the size limit on inputs of a signature.
+
+    Run on a copy of the model on the meta device, so nothing is allocated; what it finds depends
+    only on the model's structure, so the answer for each signature is kept.
+    """
+
+    def __init__(self, module: nn.Module, *, name: str = "the model",
+                 max_elements: int = MAX_ELEMENTS) -> None:
+        self._module = module
+        self._name = name
+        self._max_elements = max_elements
+        self._meta: nn.Module | None = None
+        self._problems: dict[Signature, str | None] = {}
+
+    def check(self, signature: Signature) -> None:
+        """Raise StudentError if some step would be too large (or the model cannot run at all)."""
+        if signature not in self._problems:
+            self._problems[signature] = self._find(signature)
+        problem = self._problems[signature]
+        if problem is not None:
+            raise StudentError(problem)
+
+    def _find(self, signature: Signature) -> str | None:
         if self._meta is None:
-            self._meta = copy.deepcopy(self._pristine).to("meta")
+            self._meta = fresh_copy(self._module, meta=True)
         inputs = [torch.empty(shape, dtype=dtype, device="meta") for shape, dtype in signature]
         limiter = _SizeLimiter(self._meta, self._max_elements)
         try:
             with _eval(self._meta), torch.no_grad():
                 limiter.run(*inputs)
-        except StudentError:
-            raise
+        except StudentError as exc:
+            return str(exc)
         except Exception as exc:
             shapes = ", ".join(_shape(shape) for shape, _ in signature)
-            raise StudentError(f"{self._name} cannot run on an input of shape {shapes}: "
-                               f"{type(exc).__name__}: {_first_line(exc)}") from None
+            return (f"{self._name} cannot run on an input of shape {shapes}: "
+                    f"{type(exc).__name__}: {_first_line(exc)}")
+        return None
 
 
 def confirm(module: nn.Module, example: torch.Tensor, *, runs: bool) -> None:
