@@ -65,6 +65,7 @@ QUIZ6: dict[str, Translation] = {
     "q1/lower": _q("q1", lambda n: f'"{n.right.lower()}"'),
     "q1/padded": _q("q1", lambda n: f'" {n.right} "'),
     "q1/single_quotes_lower_padded": _q("q1", lambda n: f"'{n.right.lower()} '"),
+    "q1/parenthesised": _q("q1", lambda n: f'"({n.right})"'),
     "q1/letter_a": _q("q1", lambda n: f'"{n.letter_of((n.p["size"], n.p["size"]))}"'),  # keeps the size
     # q2: the true statements
     "q2/set": _q("q2", lambda n: _set_literal(n.right)),
@@ -73,6 +74,7 @@ QUIZ6: dict[str, Translation] = {
     "q2/tuple": _q("q2", lambda n: repr(tuple(_letters(n.right)))),
     "q2/frozenset": _q("q2", lambda n: f'frozenset("{"".join(_letters(n.right)).lower()}")'),
     "q2/padded_string": _q("q2", lambda n: repr(" " + "".join(_letters(n.right)).lower() + " ")),
+    "q2/parenthesised": _q("q2", lambda n: repr([f"({x.lower()})" for x in _letters(n.right)])),
     "q2/extra_letter": _q("q2", lambda n: _set_literal({*n.right, n.false_letters()[0]})),
     "q2/string_extra_letter": _q("q2", lambda n: repr("".join(_letters({*n.right, n.false_letters()[0]})))),
     # q3: the parameters of a convolution layer
@@ -92,6 +94,7 @@ QUIZ6: dict[str, Translation] = {
     "q4/tuple": _q("q4", lambda n: repr(tuple(n.right))),
     "q4/list": _q("q4", lambda n: repr(list(n.right))),
     "q4/torch_size": lambda n: f"import torch\n\nq4 = torch.Size({list(n.right)})",
+    "q4/tensor": lambda n: f"import torch\n\nq4 = torch.tensor({list(n.right)})",
     "q4/measured": lambda n: (
         "import torch\n\n"
         f"conv = torch.nn.Conv2d({n.p['input'][1]}, {n.p['out_channels']}, "
@@ -110,6 +113,7 @@ QUIZ6: dict[str, Translation] = {
     "q6/tuple": _q("q6", lambda n: repr(tuple(n.right))),
     "q6/list": _q("q6", lambda n: repr(list(n.right))),
     "q6/torch_size": lambda n: f"import torch\n\nq6 = torch.Size({list(n.right)})",
+    "q6/numpy_array": lambda n: f"import numpy as np\n\nq6 = np.array({list(n.right)})",
     "q6/measured": lambda n: (
         "import torch\n\n"
         f"conv = torch.nn.Conv2d(1, 1, {n.p['kernel']}, stride={n.p['stride']})\n"
@@ -150,6 +154,7 @@ QUIZ6: dict[str, Translation] = {
     "q10/upper": _q("q10", lambda n: f'"{n.right}"'),
     "q10/lower": _q("q10", lambda n: f'"{n.right.lower()}"'),
     "q10/padded": _q("q10", lambda n: f'"  {n.right}\\n"'),
+    "q10/parenthesised": _q("q10", lambda n: f'"({n.right.lower()})"'),
     "q10/channels_last": _q("q10", lambda n: f'"{n.letter_of(channels_last(n.p))}"'),
 }
 
