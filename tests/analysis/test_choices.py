@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from cnngrader.analysis import course_findings
 from cnngrader.analysis.choices import AnswerCount, AnswerKind, answer_kind, answer_stats, letters
 from cnngrader.answers import as_letters
 from cnngrader.batch.state import Record
+from cnngrader.course import Course
+from cnngrader.course.variants import variant_for
 
-from .kit import items, record
+from .kit import REPO, items, record, write_course
 
 FORMS = [
     "C",
@@ -114,3 +119,26 @@ def test_the_kind_follows_most_answers() -> None:
     assert answer_kind(["A", "B", 3]) is AnswerKind.CHOICE
     assert answer_kind(["A", 2, 3]) is AnswerKind.VALUE
     assert answer_kind(["A", ["B"]]) is AnswerKind.MULTI
+
+
+def test_a_course_with_variants_counts_letters_by_their_meaning_without_being_told(tmp_path: Path) -> None:
+    """The report of a course whose students get their own options reads each letter through the
+    course's ``options`` hook: students who each chose their own right option are one answer."""
+    students = [f"s{k:03d}" for k in range(12)]
+    right = {
+        s: {
+            q.id: q.answer
+            for q in variant_for(course=Course.open(REPO), assignment="quiz6", student=s).questions
+        }
+        for s in students
+    }
+    chosen = {s: right[s]["q1"].strip('"') for s in students}
+    assert len(set(chosen.values())) > 1, "the draw should shuffle q1's options between these students"
+    records = [record(s, {"q1": 1.0}, answers={"q1": chosen[s]}) for s in students]
+    root = write_course(tmp_path / "course", records)
+    findings = course_findings(course=Course.open(root), assignment="quiz6")
+    q1 = next(d for d in findings.questions if d.item.question == "q1").answers
+    assert q1 is not None
+    picked = [o for o in q1.options if o.chosen]
+    assert len(picked) == 1 and picked[0].chosen == len(students), [(o.option, o.chosen) for o in q1.options]
+    assert picked[0].option not in "ABCDE", "counted by meaning, not by letter"

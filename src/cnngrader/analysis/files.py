@@ -11,6 +11,7 @@ from cnngrader.analysis.sources import assignment_items, course_records, report_
 from cnngrader.analysis.table import items_csv
 from cnngrader.batch.atomic import write_atomic
 from cnngrader.course.course import Course
+from cnngrader.course.variants import option_meaning
 from cnngrader.errors import CourseError
 
 PAGE = "index.html"
@@ -18,9 +19,15 @@ TABLE = "items.csv"
 
 
 def course_findings(
-    *, course: Course, assignment: str, meaning: OptionMeaning = letter_itself
+    *, course: Course, assignment: str, meaning: OptionMeaning | None = None
 ) -> Findings:
-    """The item analysis of ``assignment`` from the course's records; a CourseError if there are none."""
+    """The item analysis of ``assignment`` from the course's records; a CourseError if there are none.
+
+    Without ``meaning``, letters are counted by what they stood for in each student's variant
+    where the course gives students their own options (``variant.py``'s ``options``), else as letters.
+    """
+    if meaning is None:
+        meaning = option_meaning(course=course, assignment=assignment) or letter_itself
     items = assignment_items(course, assignment)
     found = course_records(course, assignment)
     if not found.records:
@@ -31,7 +38,7 @@ def course_findings(
 
 
 def write_report(
-    *, course: Course, assignment: str, to: Path | None = None, meaning: OptionMeaning = letter_itself
+    *, course: Course, assignment: str, to: Path | None = None, meaning: OptionMeaning | None = None
 ) -> Path:
     """Write ``index.html`` and ``items.csv`` into ``to`` (default ``reports/<ID>/`` of the course)."""
     findings = course_findings(course=course, assignment=assignment, meaning=meaning)
