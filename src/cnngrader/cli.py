@@ -43,7 +43,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     grade_assignment(
         course=Course.open(args.course), assignment=args.assignment, students=args.student or None,
-        jobs=args.jobs, force=args.force, minimum_isolation=args.require_isolation,
+        jobs=args.jobs, force=args.force, minimum_isolation=args.require_isolation, seed=args.seed,
     )  # fmt: skip
     return 0
 
@@ -114,6 +114,9 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--student", action="append", help="only this student (repeatable)")
     grade.add_argument("--jobs", type=int, default=None, help="warm workers (default: one per core)")
     grade.add_argument("--force", action="store_true", help="regrade even what has not changed")
+    grade.add_argument("--seed", type=int, default=None,
+                       help="seed of the hidden inputs of everything graded now (default: a fresh one per "
+                            "new submission; a regrade keeps its own)")  # fmt: skip
 
     release = _sub(subs, "release", cmd_release, "build release/ID from source/ID and prove nothing leaked")
     release.add_argument("assignment")

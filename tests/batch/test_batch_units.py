@@ -103,6 +103,9 @@ def test_plan_reasons_and_seeds(course: Path):
     assert {p.reason for p in make_plan(c, "quiz6", subs, suite=suite, engine="e2", force=False).todo} == {
         Reason.ENGINE
     }
+    ada_seed = plan.todo[0].seed  # asked for again: only bob, graded with another seed, is regraded
+    seeded = make_plan(c, "quiz6", subs, suite=suite, engine="e1", force=False, seed=ada_seed)
+    assert [(p.submission.student, p.seed, p.reason) for p in seeded.todo] == [("bob", ada_seed, Reason.SEED)]
     submit(course, "bob", student_notebook(answers(wrong=("q1",))))
     assert [p.reason for p in make_plan(c, "quiz6", subs, suite=suite, engine="e1", force=False).todo] == [
         Reason.NOTEBOOK

@@ -53,12 +53,15 @@ def grade_assignment(
     echo: bool = True,
     judge: str = DEFAULT_JUDGE,
     task_timeout: float = TASK_TIMEOUT,
+    seed: int | None = None,
 ) -> BatchReport:
     """Grade what changed (everything with ``force``) and bring the gradebook up to date.
 
     ``echo`` prints progress (stderr) and the summary (stdout); ``judge`` names the judge
     class as ``module:callable`` (a test double in tests); ``task_timeout`` bounds the time one
-    submission may hold a worker before the worker is killed and the submission retried.
+    submission may hold a worker before the worker is killed and the submission retried; ``seed``
+    draws the hidden inputs of everything graded now (reproducible runs), which otherwise come from
+    a fresh seed per new submission and the previous seed for a regrade.
     """
     started = time.monotonic()
     course.assignment(assignment)  # a usage or course error before anything is read
@@ -67,7 +70,7 @@ def grade_assignment(
     with run_lock(course, assignment):
         submissions = find_submissions(course, assignment, names or None)
         suite, engine = suite_digest(course, assignment), engine_digest()
-        plan = make_plan(course, assignment, submissions, suite=suite, engine=engine, force=force)
+        plan = make_plan(course, assignment, submissions, suite=suite, engine=engine, force=force, seed=seed)
         batch = _Batch(course, assignment, plan, suite, engine, echo=echo)
         workers = WorkerSpec(course.folder, assignment, course.state_dir / "logs", judge, minimum_isolation)
         batch.run(lambda: Pool(workers, min(size, len(plan.todo)), task_timeout=task_timeout))

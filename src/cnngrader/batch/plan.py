@@ -20,6 +20,7 @@ class Reason(str, enum.Enum):
     NOTEBOOK = "notebook changed"
     TESTS = "hidden tests changed"
     ENGINE = "grader changed"
+    SEED = "another seed asked for"
     FORCED = "forced"
 
 
@@ -47,19 +48,21 @@ def make_plan(
     suite: SuiteDigest,
     engine: str,
     force: bool,
+    seed: int | None = None,
 ) -> Plan:
+    """What to grade; with ``seed``, every submission is graded with it (a new seed is a change)."""
     todo: list[Planned] = []
     current: list[Record] = []
     for sub in submissions:
         previous = load_record(course.record_path(sub.student, assignment))
         # A regrade keeps its seed, so it draws the same hidden inputs: scores move only for a reason.
-        seed = previous.seed if previous is not None else fresh_seed()
+        chosen = seed if seed is not None else previous.seed if previous is not None else fresh_seed()
         sha = submission_digest(sub)
-        key = content_key(notebook=sha, suite=suite.digest, engine=engine, seed=seed)
+        key = content_key(notebook=sha, suite=suite.digest, engine=engine, seed=chosen)
         if previous is not None and previous.key == key and not force:
             current.append(previous)
             continue
-        todo.append(Planned(sub, seed, reason(previous, sha, suite, engine), previous))
+        todo.append(Planned(sub, chosen, reason(previous, sha, suite, engine, chosen), previous))
     return Plan(tuple(todo), tuple(current))
 
 
@@ -70,7 +73,9 @@ def submission_digest(sub: Submission) -> str:
     return notebook_digest(sub.notebook)
 
 
-def reason(previous: Record | None, notebook_sha: str, suite: SuiteDigest, engine: str) -> Reason:
+def reason(
+    previous: Record | None, notebook_sha: str, suite: SuiteDigest, engine: str, seed: int | None = None
+) -> Reason:
     if previous is None:
         return Reason.NEW
     if previous.notebook_sha != notebook_sha:
@@ -79,6 +84,8 @@ def reason(previous: Record | None, notebook_sha: str, suite: SuiteDigest, engin
         return Reason.TESTS
     if previous.engine != engine:
         return Reason.ENGINE
+    if seed is not None and previous.seed != seed:
+        return Reason.SEED
     return Reason.FORCED
 
 
