@@ -17,6 +17,8 @@ from .kit import REPO, items, record, write_course
 
 FORMS = [
     "C",
+    "(C)",
+    ["(a)", "d"],
     " c ",
     "A, D",
     "ad",

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import enum
 import json
-import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from typing import Any
 
 from cnngrader.analysis.sources import Item
 from cnngrader.analysis.stats import mean
+from cnngrader.answers import as_letters
 from cnngrader.batch.state import Record
 
 OptionMeaning = Callable[[Record, str, str], str]
@@ -28,7 +28,6 @@ OptionMeaning = Callable[[Record, str, str], str]
 TOP_ANSWERS = 6
 MAX_SHOWN = 120
 MAX_FILLED = "J"  # options A..J are filled in when some go unchosen; beyond, only letters seen
-_SEPARATORS = re.compile(r"[\s,;/&+]+")  # as cnngrader.answers.as_letters reads a string
 
 
 def letter_itself(record: Record, question: str, letter: str) -> str:
@@ -76,16 +75,12 @@ class AnswerStats:
 
 
 def letters(value: Any) -> frozenset[str] | None:
-    """The letters an answer chose, read as the grader reads them; None if it is not letters."""
-    if isinstance(value, str):
-        text = _SEPARATORS.sub("", value).upper()
-        ok = text and all("A" <= c <= "Z" for c in text)
-        return frozenset(text) if ok else None
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-        items = [v.strip().upper() for v in value]
-        return frozenset(items) if all(len(v) == 1 and "A" <= v <= "Z" for v in items) else None
-    return None
-
+    """The letters an answer chose, read by the hidden tests' own reader; None if it is not letters."""
+    try:
+        chosen = as_letters(value, "the answer")
+    except AssertionError:
+        return None
+    return chosen or None
 
 def answer_of(record: Record, item: Item) -> Any | None:
     """The recorded answer to ``item``: the value of its one name, or ``{name: value}`` for several."""
