@@ -21,7 +21,7 @@ from cnngrader.batch.progress import Progress
 from cnngrader.batch.protocol import Task
 from cnngrader.batch.snapshot import read_snapshot
 from cnngrader.batch.state import Record, Status, failed_result, now, write_record
-from cnngrader.batch.summary import BatchReport, ScoreChange, WorkerSummary, render_summary
+from cnngrader.batch.summary import BatchReport, ScoreChange, WorkerSummary, crashes, render_summary
 from cnngrader.batch.sync import GradebookSync, SyncReport
 from cnngrader.batch.worker import DEFAULT_JUDGE
 from cnngrader.confine.shared.levels import IsolationLevel
@@ -156,7 +156,8 @@ class _Batch:
         change = score_change(self.planned[task.student], record)
         if change is not None:
             self.moved.append(change)
-        self.progress.advance(error=bool(record.result.errors))
+        # A public check left failing is the student's own finding, listed apart as the summary does.
+        self.progress.advance(error=bool(crashes(record)))
 
     def _given_up(self, event: GaveUp) -> Record:
         detail = f"gave up after {event.task.attempt} attempts: {event.why}\n{event.detail}".strip()

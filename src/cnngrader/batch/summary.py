@@ -78,9 +78,9 @@ class BatchReport:
     def errors(self) -> tuple[StudentNote, ...]:
         """Students whose notebook could not be graded in full, with the first reason."""
         return tuple(
-            StudentNote(r.student, _first_error(r, _crashes(r) or r.result.errors))
+            StudentNote(r.student, _first_error(r, crashes(r) or r.result.errors))
             for r in self.records
-            if _crashes(r) or (r.result.errors and _not_graded(r))
+            if crashes(r) or (r.result.errors and _not_graded(r))
         )
 
     @property
@@ -215,7 +215,7 @@ def _not_graded(record: Record) -> bool:
     return record.status is Status.FAILED and bool(record.grader_error.strip())
 
 
-def _crashes(record: Record) -> tuple[str, ...]:
+def crashes(record: Record) -> tuple[str, ...]:
     """The notebook's problems other than public checks it fails."""
     return tuple(e for e in record.result.errors if not e.startswith(FAILING_CHECK))
 
