@@ -27,7 +27,8 @@ X4 = (2, 3, 8, 8)
 MODULE_CASES = [
     (nn.ReLU(), X4), (nn.ReLU6(inplace=True), X4), (nn.LeakyReLU(0.2), X4), (nn.ELU(), X4),
     (nn.GELU(), X4), (nn.SiLU(), X4), (nn.Sigmoid(), X4), (nn.Tanh(), X4), (nn.Identity(), X4),
-    (nn.Dropout(0.3), X4), (nn.Dropout2d(), X4),
+    (nn.Dropout(0.3), X4), (nn.Dropout2d(), X4), (nn.Hardtanh(0, 6), X4), (nn.Softplus(), X4),
+    (nn.Mish(), X4), (nn.Hardswish(), X4), (nn.SELU(), X4),
     (nn.Linear(8, 5), X4), (nn.Linear(12, 7), (4, 12)), (nn.Linear(3, 2, bias=False), (3,)),
     (nn.AdaptiveAvgPool2d(1), X4), (nn.AdaptiveAvgPool2d((2, None)), X4),
     (nn.AdaptiveMaxPool2d(5), (3, 8, 8)),
@@ -57,6 +58,9 @@ FUNCTION_CASES = [
     (operator.add, (meta(2, 3, dtype=torch.int64), 0.5), {}),
     (operator.mul, (meta(2, 3, dtype=torch.int32), meta(3, dtype=torch.float64)), {}),
     (F.linear, (meta(5, 7), meta(3, 7), meta(3)), {}), (F.linear, (meta(2, 4, 7), meta(3, 7)), {}),
+    (torch.clamp, (meta(*X4),), {"min": 0}), (torch.clamp, (meta(*X4), 0.0, 6.0), {}),
+    (torch.clamp_min, (meta(2, 3), 0), {}), (torch.clip, (meta(*X4),), {"max": 1.0}),
+    (F.hardtanh, (meta(*X4),), {"min_val": 0.0}), (F.softplus, (meta(3, 4),), {}),
 ]
 
 
@@ -71,11 +75,13 @@ def test_function_shapes_are_the_meta_kernels_shapes(fn, args, kwargs):
 @pytest.mark.parametrize(("method", "args"), [
     ("relu", (meta(*X4),)), ("sigmoid_", (meta(2, 2),)), ("contiguous", (meta(3, 1),)),
     ("add", (meta(2, 1), meta(1, 4))), ("mul", (meta(5,), 3)), ("div", (meta(2, 3), meta(3))),
+    ("clamp", (meta(*X4), 0)), ("clamp_min", (meta(2, 3), 0.0)), ("clip", (meta(*X4), -1, 1)),
+    ("clamp_", (meta(2, 2), 0)),
 ])
 def test_method_shapes_are_the_meta_kernels_shapes(method, args):
     got = shortcut("call_method", method, args, {})
     assert got is not None
-    want = getattr(args[0], method)(*args[1:])
+    want = getattr(args[0].clone(), method)(*args[1:])
     assert (tuple(got.shape), got.dtype) == (tuple(want.shape), want.dtype)
 
 
@@ -117,9 +123,13 @@ def test_a_lecture_cnn_is_checked_and_followed_without_loading_torch_dynamo():
         from cnngrader.inspect.steps import model_steps
         from cnngrader.rebuild.verify import ReproductionCheck
         from cnngrader.inspect.trace import trace
+        class Clamped(nn.Module):  # ReLU written as clamp, as students do
+            def forward(self, x):
+                return x.clamp(min=0).clamp_min(0) + torch.clamp(x, min=0)
         def cnn():
             return nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
-                                 nn.AdaptiveAvgPool2d(2), nn.Flatten(), nn.Linear(16, 10), nn.Dropout())
+                                 nn.AdaptiveAvgPool2d(2), nn.Flatten(), nn.Linear(16, 10), nn.Dropout(),
+                                 Clamped())
         with torch.device("meta"):
             steps = model_steps(cnn(), (3, 16, 16))
         model = cnn().eval()
@@ -129,7 +139,7 @@ def test_a_lecture_cnn_is_checked_and_followed_without_loading_torch_dynamo():
         print(len(steps), "torch._dynamo" in sys.modules)
     """)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["8", "False"]
+    assert out.stdout.split() == ["12", "False"]
 
 
 def test_a_model_that_fails_on_meta_says_so_plainly_without_loading_torch_dynamo():

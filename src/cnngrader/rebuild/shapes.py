@@ -22,16 +22,22 @@ from torch import nn
 # Steps whose output has the shape (and dtype) of their first argument.
 SAME_SHAPE_MODULES: tuple[type[nn.Module], ...] = (
     nn.ReLU, nn.ReLU6, nn.SiLU, nn.LeakyReLU, nn.ELU, nn.GELU, nn.Sigmoid, nn.Tanh, nn.Identity,
-    nn.Dropout, nn.Dropout1d, nn.Dropout2d,
+    nn.Dropout, nn.Dropout1d, nn.Dropout2d, nn.Hardtanh, nn.SELU, nn.CELU, nn.Mish, nn.Hardswish,
+    nn.Hardsigmoid, nn.Softplus,
 )
 SAME_SHAPE_FUNCTIONS: frozenset[Callable[..., Any]] = frozenset({
     torch.relu, torch.relu_, torch.sigmoid, torch.tanh, torch.exp, torch.abs, torch.neg,
     F.relu, F.relu6, F.leaky_relu, F.elu, F.gelu, F.silu, F.sigmoid, F.tanh,
     F.dropout, F.dropout1d, F.dropout2d, torch.dropout, operator.neg,
+    # clamp(min=0) is a common ReLU: its meta kernel is a Python reference whose first use imports
+    # torch._dynamo (seconds, and 70 MB a worker keeps)
+    torch.clamp, torch.clamp_min, torch.clamp_max, torch.clip, F.hardtanh, F.selu, F.celu, F.mish,
+    F.hardswish, F.hardsigmoid, F.softplus,
 })
 SAME_SHAPE_METHODS = frozenset({
     "relu", "relu_", "sigmoid", "sigmoid_", "tanh", "tanh_", "exp", "abs", "neg",
-    "contiguous", "detach", "clone",
+    "contiguous", "detach", "clone", "clamp", "clamp_", "clamp_min", "clamp_min_", "clamp_max",
+    "clamp_max_", "clip", "clip_",
 })
 # Elementwise steps on two operands: the broadcast shape.
 BROADCAST_FUNCTIONS: frozenset[Callable[..., Any]] = frozenset({
