@@ -134,7 +134,7 @@ class Judge:
             cells = tuple(_after_preamble(cells))
             questions = with_prompts(questions, hook(whose.student))
         reports = tuple(_renumber(cells, [c.index for c in code.cells]))
-        checks = frozenset(c.index for c in code.cells if c.read_only)
+        checks = frozenset(c.index for c in code.cells if c.public_check)
         errors = whose.notes + notebook_errors(reports, checks)
         result = assemble(spec, path, questions, errors, self.isolation, seed, whose.student,
                           answers=submission.answers)  # fmt: skip
@@ -234,8 +234,9 @@ def unreadable(
 def notebook_errors(cells: tuple[CellReport, ...], checks: frozenset[int] = frozenset()) -> tuple[str, ...]:
     """Cells that failed, in words (stubs left as ``raise NotImplementedError()`` are not errors).
 
-    ``checks`` are the notebook's public checks (read-only cells): one that fails is said as such,
-    with its own message, since the student handed in a notebook whose check says what is wrong.
+    ``checks`` are the notebook's public checks (read-only cells not tagged ``setup``): one that
+    fails is said as such, with its own message, since the student handed in a notebook whose
+    check says what is wrong.
     """
     out = []
     for cell in cells:

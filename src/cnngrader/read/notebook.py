@@ -22,13 +22,20 @@ class CodeCell:
     """One code cell: its position among all cells, its grade id if nbgrader gave one, its code.
 
     ``read_only``: an nbgrader read-only cell (locked, neither graded nor an answer), such as a
-    notebook's public checks.
+    notebook's public checks. ``setup``: tagged ``setup``, a locked cell that prepares the
+    notebook (draws a student's numbers, loads data) rather than checks an answer.
     """
 
     index: int
     source: str
     grade_id: str | None = None
     read_only: bool = False
+    setup: bool = False
+
+    @property
+    def public_check(self) -> bool:
+        """A read-only cell that checks answers: one that fails says what is wrong with them."""
+        return self.read_only and not self.setup
 
 
 @dataclass(frozen=True)
@@ -122,7 +129,9 @@ def code_cells(nb: NotebookNode) -> tuple[CodeCell, ...]:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         read_only = bool(meta.get("locked")) and not meta.get("grade") and not meta.get("solution")
         source = to_python(cell.get("source", ""))
-        cells.append(CodeCell(index=index, source=source, grade_id=meta.get("grade_id"), read_only=read_only))
+        setup = "setup" in (cell.get("metadata", {}).get("tags") or ())
+        cells.append(CodeCell(index=index, source=source, grade_id=meta.get("grade_id"), read_only=read_only,
+                              setup=setup))  # fmt: skip
     return tuple(cells)
 
 
