@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import shutil
 from pathlib import Path
 
@@ -47,11 +48,37 @@ def test_every_question_once_in_course_order_with_the_prose_before_it_as_prompt(
     assert blocks("lab6")[4].prompt[0].source.startswith("## 5. The lecture's CNN")
 
 
+def _kept_code(assignment: str) -> list[nbformat.NotebookNode]:
+    kept = segments(source(assignment), questions(assignment))
+    return [s for s in kept if not isinstance(s, QuestionCells) and s.cell_type == "code"]
+
+
+def _grade_id(cell: nbformat.NotebookNode) -> str | None:
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
 def test_cells_outside_questions_are_kept_in_order() -> None:
-    kept = [s for s in segments(source("lab6"), questions("lab6")) if not isinstance(s, QuestionCells)]
-    tags = [c.metadata.get("tags", []) for c in kept if c.cell_type == "code"]
-    assert tags == [["setup"], ["demo"], ["demo"], ["demo"], ["demo"]]
+    kept = _kept_code("lab6")
+    tags = [c.metadata.get("tags", []) for c in kept]
+    assert tags == [["setup"], ["demo"], ["demo"], ["demo"], ["demo"], ["setup"], ["setup"], ["setup"]]
+    # question 7's variant: the student's id, then the locked cells that draw their layers from it
+    assert 'STUDENT_ID = ""' in kept[5].source
+    assert [_grade_id(c) for c in kept[5:]] == [None, "variant_draw", "variant_mine"]
     assert sum(len(b.checks) for b in blocks("lab6")) == 8 and not any(b.checks for b in blocks("quiz6"))
+
+
+def test_the_variant_cells_stay_ahead_of_the_questions_that_use_them_as_written() -> None:
+    """quiz6's id and draw come first, each question's show("qN") before its block, its form check last."""
+    kept = _kept_code("quiz6")
+    assert [_grade_id(c) for c in kept] == [
+        None, "variant_draw", "variant_mine", *(f"q{n}_prompt" for n in range(1, 11)), "form_check"
+    ]  # fmt: skip
+    master = master_notebook(source("quiz6"), questions=questions("quiz6"), config={"name": "x"})
+    sources = [c.source for c in master.cells]
+    first_question = next(i for i, s in enumerate(sources) if s.startswith("# BEGIN QUESTION"))
+    places = [sources.index(c.source) for c in kept[:3]]
+    assert places == sorted(places) and places[-1] < first_question
+    assert sources.index('show("q2")') < sources.index("# BEGIN QUESTION\nname: q2\npoints: 1")
 
 
 @pytest.mark.parametrize("assignment", ["lab6", "quiz6"])
@@ -85,11 +112,12 @@ def _test_function(code: str) -> object:
 def test_a_check_cell_becomes_a_test_of_the_names_it_uses_with_its_own_messages() -> None:
     cnn = blocks("lab6")[4]
     code = cells.public_test("cnn", cnn.checks[0].source, index=1)
-    assert code.startswith("def test_cnn_check_1(CNN, n_params, nn, torch):")
+    names = ("CNN", "first_divergence", "follow_model", "nn", "steps_from_words", "torch", "total_parameters")
+    assert code.startswith(f"def test_cnn_check_1({', '.join(names)}):")
     test = _test_function(code)
     env = _setup_env()
     exec(nbformat.read(ROOT / "solutions" / "lab6.ipynb", as_version=4).cells[22].source, env)
-    test(**{k: env[k] for k in ("CNN", "n_params", "nn", "torch")})  # type: ignore[operator]
+    test(**{k: env[k] for k in names})  # type: ignore[operator]
 
     class Unpadded(nn.Module):
         def __init__(self) -> None:
@@ -102,9 +130,24 @@ def test_a_check_cell_becomes_a_test_of_the_names_it_uses_with_its_own_messages(
         def forward(self, x: torch.Tensor) -> torch.Tensor:
             return self.main(x)
 
-    found = sum(p.numel() for p in Unpadded().parameters())
-    with pytest.raises(AssertionError, match=f"the lecture's CNN has 1,337 parameters, yours {found:,}"):
-        test(CNN=Unpadded, n_params=env["n_params"], nn=nn, torch=torch)  # type: ignore[operator]
+    class Frozen(nn.Module):  # the lecture's steps, with the last layer's weights left out of training
+        def __init__(self) -> None:
+            super().__init__()
+            self.main = env["CNN"]().main  # type: ignore[operator]
+            self.main[-1].weight.requires_grad_(False)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.main(x)
+
+    step = (
+        "step 1: expected conv 1->3 kernel 3 padding 1, found conv 1->3 kernel 3 padding 0 "
+        "-> output 3x98x98 instead of 3x100x100. Hint: padding = kernel_size // 2"
+    )
+    with pytest.raises(AssertionError, match=re.escape(step)):
+        test(**{**{k: env[k] for k in names}, "CNN": Unpadded})  # type: ignore[operator]
+    counted = "the lecture's CNN has 1,337 trainable parameters, yours 87$"  # 1,337 - 1,250 weights
+    with pytest.raises(AssertionError, match=counted):
+        test(**{**{k: env[k] for k in names}, "CNN": Frozen})  # type: ignore[operator]
 
 
 def test_globals_in_a_check_means_the_students_namespace() -> None:
@@ -112,12 +155,15 @@ def test_globals_in_a_check_means_the_students_namespace() -> None:
     assert "globals()" in check
     code = cells.public_test("linear_in_features", check, index=1)
     assert "globals()" not in code and code.startswith(
-        "def test_linear_in_features_check_1(env, linear_in_features)"
+        "def test_linear_in_features_check_1(as_int, env, linear_in_features)"
     )
     test = _test_function(code)
-    test(env={"linear_in_features": 3600}, linear_in_features=3600)  # type: ignore[operator]
+    as_int = _setup_env()["as_int"]
+    test(as_int=as_int, env={"linear_in_features": 3600}, linear_in_features=3600)  # type: ignore[operator]
     with pytest.raises(NotImplementedError, match="linear_in_features is not defined yet"):
-        test(env={}, linear_in_features=None)  # type: ignore[operator]
+        test(as_int=as_int, env={}, linear_in_features=None)  # type: ignore[operator]
+    with pytest.raises(AssertionError, match=r"linear_in_features should be a whole number, found 3600\.5"):
+        test(as_int=as_int, env={"linear_in_features": 3600.5}, linear_in_features=3600.5)  # type: ignore[operator]
 
 
 def test_the_defined_test_names_what_is_missing_and_the_hidden_test_never_passes() -> None:
@@ -170,8 +216,10 @@ def test_a_source_notebook_the_course_does_not_describe_is_refused(change: str, 
         )
     elif change == "points":
         _grade_cell(nb, "q2").metadata["nbgrader"]["points"] = 3
-    elif change == "markdown_between":
-        nb.cells.insert(3, nbformat.v4.new_markdown_cell("a hint"))
+    elif change == "markdown_between":  # a hint after q1's answer, before its grade cell
+        grade = nb.cells.index(_grade_cell(nb, "q1"))
+        assert nb.cells[grade - 1].metadata["nbgrader"].get("solution")
+        nb.cells.insert(grade, nbformat.v4.new_markdown_cell("a hint"))
     elif change == "written_answer":
         nb.cells.append(nbformat.v4.new_markdown_cell("why?", metadata={"nbgrader": {"solution": True}}))
     else:
