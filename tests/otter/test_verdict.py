@@ -67,3 +67,14 @@ def test_a_question_without_tests_keeps_its_points_and_says_why() -> None:
     assert (out["tests"][0]["score"], out["tests"][0]["max_score"]) == (0.0, 1.0)
     assert "not graded: x is not JSON" in out["tests"][0]["output"]
     assert out["output"].startswith("Graded by cnngrader: 0 / 1 points (no code of the submission ran).")
+
+
+def test_where_students_have_their_own_questions_it_says_whose_were_graded() -> None:
+    asked = QuestionResult("q3", 0.0, 1.0, prompt="How many parameters does nn.Conv2d(7, 45, 5) have?")
+    said = {"s1234567": "student 's1234567'", None: "the canonical variant (no student id)"}
+    for student, whose in said.items():
+        graded = Result("quiz6", "quiz6.ipynb", 0.0, 1.0, IsolationLevel.SECCOMP, (asked,), student=student)
+        out = verdict_results(graded).to_gradescope_dict(AutograderConfig(CONFIG))
+        assert out["output"].splitlines()[1] == f"Graded with the questions of {whose}."
+    same_for_all = verdict_results(result()).to_gradescope_dict(AutograderConfig(CONFIG))
+    assert "questions of" not in same_for_all["output"]

@@ -14,6 +14,7 @@ from otter.test_files import GradingResults
 from otter.test_files.abstract_test import TestCase, TestCaseResult, TestFile
 
 from cnngrader.otter.grade import NOT_GRADED
+from cnngrader.report.text import whose
 from cnngrader.results import Outcome, QuestionResult, Result, TestResult
 
 PLUGIN_DATA_KEY = "cnngrader"
@@ -62,12 +63,15 @@ def verdict_results(result: Result) -> GradingResults:
 
 
 def summary(result: Result) -> str:
-    """The text every student sees on Gradescope: total, isolation, problems with the notebook."""
+    """The text every student sees on Gradescope: total, isolation, whose questions were graded
+    (where the assignment draws them per student), problems with the notebook."""
     points = f"{result.score:g} / {result.max_score:g} points"
     if result.isolation == NOT_GRADED:
         lines = [f"Graded by cnngrader: {points} (no code of the submission ran)."]
     else:
         lines = [f"Graded by cnngrader's confined engine: {points} (isolation: {result.isolation})."]
+    if any(q.prompt for q in result.questions):  # a STUDENT_ID typed wrong or left empty shows here
+        lines.append(f"Graded with the questions of {whose(result.student)}.")
     if result.errors:
         lines += ["", "Problems with the notebook:", *(f"  - {error}" for error in result.errors)]
     return "\n".join(lines)
