@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from cnngrader.confine.zygote.wipe import wipe_folder
+from cnngrader.confine.shared.wipe import wipe_folder
 
 
 def test_everything_inside_goes_and_nothing_outside(tmp_path):
@@ -59,3 +59,17 @@ def test_kept_folders_and_the_way_to_them_stay(tmp_path):
     wipe_folder(str(root), keep=[str(kept)])
     assert sorted(p.relative_to(root).as_posix() for p in root.rglob("*")) == [
         "checkout", "checkout/src", "checkout/src/cnngrader", "checkout/src/cnngrader/module.py"]
+
+
+def test_a_sandbox_closes_cleanly_after_a_child_nested_folders_past_the_recursion_limit():
+    """The trusted side removes its folder without recursing: shutil.rmtree raised RecursionError on
+    what a hostile last submission left, and the folder stayed on the host."""
+    from cnngrader.confine import Limits, Sandbox
+
+    box = Sandbox.start(limits=Limits(cell_seconds=20.0, notebook_seconds=60.0))
+    workdir = Path(box._workdir)
+    run = box.run(["import os\nfor _ in range(1100):\n    os.mkdir('d')\n    os.chdir('d')\ndepth = 1100"])
+    assert run.value("depth") == 1100
+    run.close()
+    box.close()
+    assert not workdir.exists()

@@ -88,9 +88,11 @@ LAB6_WRONG = {
     "budget_cnn_answer": OVER_BUDGET_CNN,
 }
 
+# Wrong for every student: with per-student variants the options are shuffled, so a real
+# letter would be some students' right answer; "Z" reads as a letter and is no option.
 QUIZ6_WRONG = {
-    "q1_answer": 'q1 = "A"\n',
-    "q2_answer": 'q2 = {"A"}\n',
+    "q1_answer": 'q1 = "Z"\n',
+    "q2_answer": 'q2 = {"Z"}\n',
     "q3_answer": "q3 = 1\n",
     "q4_answer": "q4 = (1, 1, 1, 1)\n",
     "q5_answer": "q5 = 1\n",
@@ -98,7 +100,7 @@ QUIZ6_WRONG = {
     "q7_answer": "q7 = (1, 1, 1, 1)\n",
     "q8_answer": "q8 = [[0, 0], [0, 0]]\n",
     "q9_answer": "q9 = 1\n",
-    "q10_answer": 'q10 = "A"\n',
+    "q10_answer": 'q10 = "Z"\n',
 }
 
 # What an attacker who stole the answer key would write (used only in branches taken on a breach).

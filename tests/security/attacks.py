@@ -329,7 +329,7 @@ EQ_ALWAYS_QUIZ = {
             def strip(self, *a): return self
             def casefold(self): return self
 
-        q1 = _S("A")
+        q1 = _S("Z")
         """
     ),
     "q2_answer": src(
@@ -342,7 +342,7 @@ EQ_ALWAYS_QUIZ = {
             def __contains__(self, item): return True
             __hash__ = frozenset.__hash__
 
-        q2 = _FS({"A"})
+        q2 = _FS({"Z"})
         """
     ),
     "q3_answer": src(
@@ -438,7 +438,7 @@ EQ_ALWAYS_QUIZ = {
             def upper(self): return self
             def strip(self, *a): return self
 
-        q10 = _S("A")
+        q10 = _S("Z")
         """
     ),
 }
@@ -1524,10 +1524,10 @@ PICKLE_BAIT_QUIZ = {
             def __reduce__(self):
                 return (exec, (f"open('/tmp/{MARK}-unpickled-str', 'w').write('{MARK}')",))
 
-        q1 = _S("A")
+        q1 = _S("Z")
         """
     ),
-    "q2_answer": BAIT + 'q2 = {"A", _Bait()}\n',
+    "q2_answer": BAIT + 'q2 = {"Z", _Bait()}\n',
     "q3_answer": BAIT
     + src(
         """

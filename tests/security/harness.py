@@ -443,7 +443,7 @@ class Entry:
 def tree_snapshot(root: Path) -> dict[str, Entry]:
     """Every path under ``root`` with its kind and content digest (symlinks not followed)."""
     out: dict[str, Entry] = {}
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    for dirpath, dirnames, filenames in _walk(str(root)):
         for name in dirnames + filenames:
             path = os.path.join(dirpath, name)
             rel = os.path.relpath(path, root)
@@ -505,7 +505,7 @@ def marked_files(since: float, *, roots: Sequence[str] = SCAN_ROOTS, skip: Seque
     for root in roots:
         if not os.path.isdir(root):
             continue
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        for dirpath, dirnames, filenames in _walk(root):
             if any(dirpath == s or dirpath.startswith(s + os.sep) for s in skipped):
                 dirnames[:] = []
                 continue
@@ -528,6 +528,23 @@ def marked_files(since: float, *, roots: Sequence[str] = SCAN_ROOTS, skip: Seque
                 if _mentions_marker(path):
                     found.append(path)
     return sorted(set(found))
+
+
+def _walk(root: str) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk`` without recursion or links: an attack may nest folders deeper than Python recurses
+    (3.11's os.walk raised RecursionError). Folders past what a path can name are not read."""
+    stack = [root]
+    while stack:
+        top = stack.pop()
+        try:
+            with os.scandir(top) as it:
+                entries = list(it)
+        except OSError:
+            continue
+        dirs = [e.name for e in entries if e.is_dir(follow_symlinks=False)]
+        files = [e.name for e in entries if not e.is_dir(follow_symlinks=False)]
+        yield top, dirs, files  # the caller may prune dirs in place, as with os.walk
+        stack.extend(os.path.join(top, d) for d in reversed(dirs))
 
 
 def _mentions_marker(path: str) -> bool:

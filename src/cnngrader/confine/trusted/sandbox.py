@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import threading
 import weakref
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING
 from cnngrader.confine.shared.control import ControlError
 from cnngrader.confine.shared.levels import IsolationLevel
 from cnngrader.confine.shared.limits import Limits
+from cnngrader.confine.shared.wipe import remove_tree
 from cnngrader.confine.trusted import bwrap
 from cnngrader.confine.trusted.launcher import LaunchError, ZygoteProcess
 from cnngrader.errors import IsolationError, UsageError
@@ -39,7 +39,7 @@ class Sandbox:
         self.limits = limits
         self._workdir = Path(tempfile.mkdtemp(prefix="cnngrader-sandbox-"))  # mode 0700
         # Removed at close(), or when the sandbox is collected or the interpreter exits without it.
-        self._cleanup = weakref.finalize(self, shutil.rmtree, self._workdir, ignore_errors=True)
+        self._cleanup = weakref.finalize(self, remove_tree, str(self._workdir))
         self._zygote: ZygoteProcess | None = None
         self._current: Run | None = None
         self._lock = threading.Lock()
@@ -135,7 +135,7 @@ class Sandbox:
     def _restart(self) -> None:
         if self._zygote is not None:
             self._zygote.close()
-            shutil.rmtree(self._zygote.workdir, ignore_errors=True)
+            remove_tree(str(self._zygote.workdir))
         self._zygote = None
         self._zygote = self._launch()
         self.restarts += 1

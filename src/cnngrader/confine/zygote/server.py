@@ -21,9 +21,9 @@ from typing import Any
 
 from cnngrader.confine.shared.control import recv_message, send_message
 from cnngrader.confine.shared.layout import kept_paths
+from cnngrader.confine.shared.wipe import wipe_folder
 from cnngrader.confine.zygote.selftest import landlock_self_test, seccomp_self_test
 from cnngrader.confine.zygote.warm import prepare_matplotlib, warm_up
-from cnngrader.confine.zygote.wipe import wipe_folder
 
 POLL_MS = 500
 

@@ -1,4 +1,5 @@
-"""Zygote side: empty the writable places between submissions, whatever a child left there.
+"""Both sides: empty the writable places between submissions (zygote), and remove a sandbox's
+folder when it closes (trusted side), whatever a child left there.
 
 A child may leave folders without permissions, symlinks, or trees nested deeper than a path
 can name or Python can recurse; the walk is iterative and moves its working directory down
@@ -27,6 +28,18 @@ def wipe_folder(root: str, keep: Collection[str] = ()) -> None:
     finally:
         os.fchdir(saved)
         os.close(saved)
+
+
+def remove_tree(root: str) -> None:
+    """Remove ``root`` and everything in it, as deep as a child nested it; no error if it is gone.
+
+    ``shutil.rmtree`` recurses, and a tree a thousand folders deep stops it with RecursionError.
+    """
+    try:
+        wipe_folder(root)
+        os.rmdir(root)
+    except OSError:
+        pass
 
 
 def _empty_here(root: str, keep: set[str]) -> None:
