@@ -166,6 +166,15 @@ def test_globals_in_a_check_means_the_students_namespace() -> None:
         test(as_int=as_int, env={"linear_in_features": 3600.5}, linear_in_features=3600.5)  # type: ignore[operator]
 
 
+def test_the_defined_test_asks_for_the_answers_not_the_solutions_working_names() -> None:
+    """quiz6's solutions compute from the drawn numbers through ``_n``, ``_k``; students type ``q1 = "C"``."""
+    asked = {q.id: q.names for q in questions("quiz6")}
+    assert asked == {f"q{n}": (f"q{n}",) for n in range(1, 11)}
+    assert questions("lab6")[3].names == ("conv2d_param_count", "linear_param_count")
+    defined = _test_function(cells.defined_test("q1", asked["q1"]))
+    defined(env={"q1": "C", "STUDENT_ID": "s1234567"})  # type: ignore[operator]
+
+
 def test_the_defined_test_names_what_is_missing_and_the_hidden_test_never_passes() -> None:
     defined = _test_function(cells.defined_test("fcnn_vs_convnet", ("FCNN", "ConvNet")))
     defined(env={"FCNN": object, "ConvNet": object})  # type: ignore[operator]

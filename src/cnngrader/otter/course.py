@@ -6,6 +6,7 @@ assignment has; everything else in ``cnngrader.otter`` reads the course folder i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,7 +56,14 @@ class CourseFiles:
 def course_questions(*, course_root: Path, assignment: str) -> tuple[OtterQuestion, ...]:
     """The assignment's questions in order (a UsageError for an unknown assignment)."""
     spec = Course.open(course_root).assignment(assignment)
-    return tuple(OtterQuestion(q.id, float(q.points), tuple(q.names)) for q in spec.questions)
+    return tuple(OtterQuestion(q.id, float(q.points), asked_names(q.names)) for q in spec.questions)
+
+
+def asked_names(bound: Sequence[str]) -> tuple[str, ...]:
+    """The names a question asks students for: those its solution binds, less its private working
+    (``_n``, ``_k``: a solution that computes from a student's drawn numbers binds them on the way)."""
+    public = tuple(name for name in bound if not name.startswith("_"))
+    return public or tuple(bound)
 
 
 def course_files(*, course_root: Path, assignment: str) -> CourseFiles:
