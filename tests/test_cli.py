@@ -49,3 +49,19 @@ def test_unreadable_notebook_still_gives_one_json_result(tmp_path: Path, content
     assert len(result["errors"]) == 1 and "lab6.ipynb" in result["errors"][0]
     assert [q["id"] for q in result["questions"]][:2] == ["conv_output_size", "conv2d_single"]
     assert result["isolation"] in ("bubblewrap", "seccomp", "rlimits")
+
+
+def test_several_notebooks_are_one_json_list_in_the_order_given(tmp_path: Path) -> None:
+    """One warm judge grades them in turn; each result is what a check of it alone says."""
+    broken = tmp_path / "broken.ipynb"
+    broken.write_bytes(b"{oops")
+    paths = [ROOT / "solutions" / "quiz6.ipynb", broken, ROOT / "release" / "quiz6" / "quiz6.ipynb"]
+    out = cnngrader("check", *map(str, paths), "--assignment", "quiz6", "--json", "--seed", "4")
+    assert out.returncode == 0, out.stderr
+    results = json.loads(out.stdout)
+    assert [r["notebook"] for r in results] == [str(p) for p in paths]
+    assert [r["score"] for r in results] == [10.0, 0.0, 0.0]
+    assert "not valid JSON" in results[1]["errors"][0]
+    one = cnngrader("check", str(paths[0]), "--assignment", "quiz6", "--json", "--seed", "4")
+    alone = json.loads(one.stdout)
+    assert alone == results[0]

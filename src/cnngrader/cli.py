@@ -24,17 +24,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     course.assignment(args.assignment)  # a usage or course error before any process starts
     student = check_student(args.student) if args.student is not None else None
     with prestarted_sandbox(course=course, minimum_isolation=args.require_isolation) as sandbox:
-        from cnngrader.judge.check import check_notebook
+        from cnngrader.judge.check import check_notebooks
         from cnngrader.report.text import render_result
 
-        result = check_notebook(
-            path=args.notebook, assignment=args.assignment, course=course,
+        results = check_notebooks(
+            paths=args.notebook, assignment=args.assignment, course=course,
             seed=args.seed, minimum_isolation=args.require_isolation, sandbox=sandbox, student=student,
         )  # fmt: skip
-    if args.json:
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+    if args.json:  # one notebook: its result; several: a list of them, in the order given
+        data = results[0].to_dict() if len(results) == 1 else [r.to_dict() for r in results]
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:
-        print(render_result(result, verbose=args.verbose))
+        print("\n\n".join(render_result(r, verbose=args.verbose) for r in results))
     return 0
 
 
@@ -99,10 +100,12 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="version", version=f"cnngrader {__version__}")
     subs = top.add_subparsers(dest="command", required=True)
 
-    check = _sub(subs, "check", cmd_check, "grade one notebook and print its result")
-    check.add_argument("notebook", type=Path)
+    check = _sub(subs, "check", cmd_check, "grade notebooks and print their results")
+    check.add_argument("notebook", type=Path, nargs="+",
+                       help="one notebook, or several graded in turn by one warm judge")  # fmt: skip
     check.add_argument("--assignment", required=True, help="the assignment id (a folder of source/)")
-    check.add_argument("--json", action="store_true", help="print exactly one JSON document")
+    check.add_argument("--json", action="store_true",
+                       help="print exactly one JSON document (for several notebooks: a list)")  # fmt: skip
     check.add_argument("--seed", type=int, default=None, help="seed of the hidden inputs (default: fresh)")
     check.add_argument("--verbose", "-v", action="store_true", help="list passed tests too")
     check.add_argument("--student", default=None,

@@ -56,29 +56,50 @@ def command() -> list[str]:
 
 def check(path: Path, *, assignment: str, course_root: Path, timeout: float = TIMEOUT) -> Checked:
     """Grade one notebook with the real CLI; a hang is killed with its whole process group."""
-    args = [*command(), "check", str(path), "--assignment", assignment, "--json",
+    return check_batch([path], assignment=assignment, course_root=course_root, timeout=timeout)[path]
+
+
+def check_batch(
+    paths: list[Path], *, assignment: str, course_root: Path, timeout: float = TIMEOUT
+) -> dict[Path, Checked]:
+    """Grade notebooks of one assignment with one real ``cnngrader check P1 P2 ... --json`` (one warm
+    judge, as a TA's batch); each gets its own Checked, holding its element of the printed list."""
+    args = [*command(), "check", *map(str, paths), "--assignment", assignment, "--json",
             "--course", str(course_root), "--seed", str(SEED)]  # fmt: skip
     start = time.perf_counter()
     proc = subprocess.Popen(
         args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
     try:
-        out, err = proc.communicate(timeout=timeout)
+        out, err = proc.communicate(timeout=timeout * len(paths))
         code: int | None = proc.returncode
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
         code = None
-    return Checked(path, code, out, err, time.perf_counter() - start)
+    seconds = (time.perf_counter() - start) / len(paths)
+    if len(paths) == 1:
+        return {paths[0]: Checked(paths[0], code, out, err, seconds)}
+    try:
+        documents = json.loads(out)
+    except ValueError:
+        documents = None
+    if not isinstance(documents, list) or len(documents) != len(paths):  # every one of them failed
+        return {p: Checked(p, code, out, err, seconds) for p in paths}
+    return {p: Checked(p, code, json.dumps(d), err, seconds) for p, d in zip(paths, documents, strict=True)}
 
 
 def check_many(jobs: Iterable[tuple[Path, str]], *, course_root: Path) -> dict[Path, Checked]:
-    """Grade ``(path, assignment)`` pairs, one CLI process per core at a time."""
-    jobs = list(jobs)
-    workers = max(1, min(len(jobs), os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        done = pool.map(lambda job: check(job[0], assignment=job[1], course_root=course_root), jobs)
-        return {c.path: c for c in done}
+    """Grade ``(path, assignment)`` pairs: per assignment, one batch per core, run side by side."""
+    by_assignment: dict[str, list[Path]] = {}
+    for path, assignment in jobs:
+        by_assignment.setdefault(assignment, []).append(path)
+    cores = os.cpu_count() or 1
+    batches = [(a, paths[k::cores]) for a, paths in by_assignment.items() for k in range(cores)]
+    batches = [(a, b) for a, b in batches if b]
+    with ThreadPoolExecutor(max_workers=max(1, min(len(batches), cores))) as pool:
+        done = pool.map(lambda job: check_batch(job[1], assignment=job[0], course_root=course_root), batches)
+        return {path: checked for result in done for path, checked in result.items()}
 
 
 def write_cases(cases: Iterable[Case], *, course_root: Path, folder: Path) -> dict[str, Path]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -155,33 +156,37 @@ class Judge:
         self.close()
 
 
-def check_notebook(
+def check_notebook(*, path: Path, **options: Any) -> Result:
+    """Grade one notebook with a judge of its own (the ``cnngrader check`` command).
+
+    ``student`` (``--student``) says whose variant to grade; without it, a notebook inside a
+    student's folder of the course is that student's, and any other one is graded for the id it
+    states, or else with the canonical variant. ``options`` are :func:`check_notebooks`'.
+    """
+    return check_notebooks(paths=[path], **options)[0]
+
+
+def check_notebooks(
     *,
-    path: Path,
+    paths: Sequence[Path],
     assignment: str,
     course: Course,
     seed: int | None = None,
     minimum_isolation: str | None = None,
     sandbox: Sandbox | None = None,
     student: str | None = None,
-) -> Result:
-    """Grade one notebook with a judge of its own (the ``cnngrader check`` command).
-
-    ``student`` (``--student``) says whose variant to grade; without it, a notebook inside a
-    student's folder of the course is that student's, and any other one is graded for the id it
-    states, or else with the canonical variant.
-    """
+) -> list[Result]:
+    """Notebooks graded in turn by one warm judge, each as :func:`check_notebook` would grade it."""
     course.assignment(assignment)  # a usage error before any process starts
-    if student is None:
-        student = folder_student(course, path, assignment)
-    judge = Judge(
-        course=course,
-        minimum_isolation=minimum_isolation,
-        assignments=(assignment,),
-        sandbox=sandbox,
-    )
+    judge = Judge(course=course, minimum_isolation=minimum_isolation, assignments=(assignment,),
+                  sandbox=sandbox)  # fmt: skip
     with judge:
-        return judge.grade(path=path, assignment=assignment, seed=seed, student=student).result
+        return [_check_one(judge, path, assignment, seed, student) for path in paths]
+
+
+def _check_one(judge: Judge, path: Path, assignment: str, seed: int | None, student: str | None) -> Result:
+    whose = student if student is not None else folder_student(judge.course, path, assignment)
+    return judge.grade(path=path, assignment=assignment, seed=seed, student=whose).result
 
 
 def fresh_seed() -> int:
