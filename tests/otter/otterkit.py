@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OTTER = [sys.executable, "-m", "otter"]
 ANSWER_TAG = "otter_answer_cell"
 RUN_TIMEOUT = 600
+KERNEL_TIMEOUT = 300  # a notebook run in a Jupyter kernel by the tests themselves
 
 
 def cnngrader(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -128,3 +129,13 @@ def read(path: Path) -> Any:
 
 def cells_with(nb: Any, snippet: str) -> Sequence[int]:
     return [i for i, c in enumerate(nb["cells"]) if snippet in "".join(c["source"])]
+
+
+def output_text(cell: Any) -> str:
+    """What a cell run in a kernel printed, returned or raised, as one text."""
+    parts = []
+    for out in cell.get("outputs", []):
+        parts.append(out.get("text", ""))
+        parts.append(out.get("data", {}).get("text/plain", ""))
+        parts.append("\n".join(out.get("traceback", [])))
+    return "\n".join(parts)

@@ -8,20 +8,9 @@ import nbformat
 import pytest
 from conftest import Build
 from nbclient import NotebookClient
-from otterkit import cells_with, edited, solution_answers
+from otterkit import KERNEL_TIMEOUT, cells_with, edited, output_text, solution_answers
 
 pytestmark = pytest.mark.slow  # real otter assign, otter run and a Jupyter kernel
-
-KERNEL_TIMEOUT = 300
-
-
-def output_text(cell: Any) -> str:
-    parts = []
-    for out in cell.get("outputs", []):
-        parts.append(out.get("text", ""))
-        parts.append(out.get("data", {}).get("text/plain", ""))
-        parts.append("\n".join(out.get("traceback", [])))
-    return "\n".join(parts)
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +35,10 @@ def checked(builds: dict[str, Build], tmp_path_factory: pytest.TempPathFactory) 
 def test_a_wrong_cnn_is_told_what_the_public_check_says(checked: list[Any]) -> None:
     report = output_text(checked[3])
     assert "cnn results:" in report and "Test case failed" in report
-    assert "the lecture's CNN has 1,337 parameters, yours 1,145" in report  # 30 + 56 + 1,059: PyTorch counts
+    assert (
+        "step 1: expected conv 1->3 kernel 3 padding 1, found conv 1->3 kernel 3 padding 0 "
+        "-> output 3x98x98 instead of 3x100x100. Hint: padding = kernel_size // 2"
+    ) in report
     assert "hidden" not in report.lower()
 
 
@@ -55,9 +47,12 @@ def test_the_right_cnn_passes_its_public_check(checked: list[Any]) -> None:
     assert "cnn passed!" in report or "All test cases passed!" in report, report
 
 
-def test_the_count_quoted_is_pytorchs(checked: list[Any]) -> None:
+def test_the_shapes_quoted_are_pytorchs(checked: list[Any]) -> None:
+    import torch
     from torch import nn
 
-    env: dict[str, Any] = {"nn": nn}
-    exec(checked[2]["source"], env)
-    assert sum(p.numel() for p in env["CNN"]().parameters()) == 1145
+    for answer, side in ((checked[2], 98), (checked[4], 100)):  # the wrong CNN's first step, the right one's
+        env: dict[str, Any] = {"nn": nn}
+        exec(answer["source"], env)
+        first = env["CNN"]().main[0]
+        assert tuple(first(torch.zeros(1, 1, 100, 100)).shape) == (1, 3, side, side)
