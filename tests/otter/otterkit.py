@@ -47,6 +47,29 @@ def typed(student: Any, answers: Mapping[int, str]) -> Any:
     return nb
 
 
+def variant(assignment: str, student: str) -> dict[str, Any]:
+    """``cnngrader variant ID --student S --json``: the questions and answers a TA looks up for a student."""
+    done = cnngrader("variant", assignment, "--student", student, "--json")
+    assert done.returncode == 0, done.stderr
+    found = dict(json.loads(done.stdout))
+    assert found["student"] == student, found
+    return found
+
+
+def variant_answers(assignment: str, student: str) -> list[str]:
+    """That student's answers, one answer cell each, typed as ``<question> = <answer>``."""
+    return [f"{q['id']} = {q['answer']}\n" for q in variant(assignment, student)["questions"]]
+
+
+def stating(nb: Any, student: str) -> Any:
+    """A copy of an Otter student notebook whose ``STUDENT_ID`` cell says ``student``, as students type it."""
+    nb = copy.deepcopy(nb)
+    (index,) = cells_with(nb, 'STUDENT_ID = ""')
+    cell = nb["cells"][index]
+    cell["source"] = edited("".join(cell["source"]), ('STUDENT_ID = ""', f'STUDENT_ID = "{student}"'))
+    return nb
+
+
 def edited(source: str, *edits: tuple[str, str]) -> str:
     """``source`` with each (old, new) replaced; every ``old`` must be there."""
     for old, new in edits:

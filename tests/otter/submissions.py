@@ -8,17 +8,33 @@ from pathlib import Path
 from typing import Any
 
 import dill
-from otterkit import answer_indexes, edited, solution_answers, typed, without_cells
+from otterkit import (
+    answer_indexes,
+    edited,
+    solution_answers,
+    stating,
+    typed,
+    variant_answers,
+    without_cells,
+)
 
 # Typical mistakes, each one a different question (answer number -> edits of the right answer).
+# Where a right answer computes from the student's drawn numbers (``MINE``), its mistake is one in
+# the working, not a different number; with no id stated, the canonical numbers are the graded
+# ones (lab6 q7 3600 -> 57600, quiz6 q1 "C" -> "A", q3 84 -> 81, q8 [[7, 9], [8, 4]] -> [[1, 1], [2, 1]]).
 WRONG: dict[str, dict[int, tuple[tuple[str, str], ...]]] = {
     "lab6": {
         1: (("(windows * kernel)", "(windows * kernel.flip(0, 1))"),),  # a convolution, not nn.Conv2d's
         4: (("padding=1", "padding=0"), ("nn.Linear(1250, 1)", "nn.Linear(1058, 1)")),
-        6: (("16 * 15 * 15", "16 * 16 * 16"),),
+        6: (("padding=_padding) // 2", "padding=_padding)"),),  # the two poolings forgotten
     },
-    "quiz6": {0: (('"C"', '"A"'),), 2: (("84", "81"),), 7: (("[8, 4]", "[8, 5]"),)},
+    "quiz6": {
+        0: (("(_n - _k + 1, _n - _k + 1)", "(_n, _n)"),),  # the output keeps the input's size
+        2: ((" + 1)", ")"),),  # the biases forgotten
+        7: (("max(", "min("),),  # the smallest of each window
+    },
 }
+STUDENT = "s1234567"  # a student who states their id in the Otter notebook
 
 # What a submission could do to Otter's own grading: each line makes stock Otter report 10/10.
 PAYLOAD = (
@@ -69,7 +85,19 @@ def notebooks(assignment: str, student: Any) -> dict[str, Any]:
         out["wrong"] = without_cells(out["wrong"], "grader.check(", "grader.export(")
     else:
         out["empty"] = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+        out.update(own_numbers(assignment, student, right))
     return out
+
+
+def own_numbers(assignment: str, student: Any, right: list[str]) -> dict[str, Any]:
+    """A student's own answers (``cnngrader variant``) with their id stated, and without it; and the
+    solutions, which compute from the numbers the notebook's setup cells draw for the stated id."""
+    own = typed(student, dict(enumerate(variant_answers(assignment, STUDENT))))
+    return {
+        "stated": stating(own, STUDENT),
+        "unstated": own,
+        "stated_solutions": stating(typed(student, dict(enumerate(right))), STUDENT),
+    }
 
 
 def hostile_zip(student: Any, path: Path) -> Path:

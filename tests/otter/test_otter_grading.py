@@ -5,14 +5,16 @@ from __future__ import annotations
 import pytest
 from conftest import Graded
 from otterkit import otter_questions, otter_total, question_scores
+from submissions import STUDENT, WRONG
 
 pytestmark = pytest.mark.slow  # real otter assign, otter run and a Jupyter kernel
 
 SUBMISSIONS = [(a, name) for a in ("lab6", "quiz6") for name in ("right", "wrong", "half", "blank")]
 ODDITIES = [("quiz6", "empty")]
+OWN_NUMBERS = [("quiz6", name) for name in ("stated", "unstated", "stated_solutions")]
 
 
-@pytest.mark.parametrize(("assignment", "name"), SUBMISSIONS + ODDITIES)
+@pytest.mark.parametrize(("assignment", "name"), SUBMISSIONS + ODDITIES + OWN_NUMBERS)
 def test_otter_run_gives_the_total_and_question_scores_of_cnngrader_check(
     graded: dict[tuple[str, str], Graded], assignment: str, name: str
 ) -> None:
@@ -34,6 +36,40 @@ def test_right_answers_score_full_marks_blank_scores_0_and_mistakes_cost_points(
     assert total["blank"] == 0
     assert 0 < total["wrong"] < total["right"]
     assert 0 < total["half"] < total["right"]
+
+
+@pytest.mark.parametrize("assignment", ["lab6", "quiz6"])
+def test_each_mistake_costs_points_on_its_own_question_only(
+    graded: dict[tuple[str, str], Graded], assignment: str
+) -> None:
+    """A mistake that the graded variant did not see as one would hide behind the others' lost points."""
+    check = graded[assignment, "wrong"].check
+    assert check is not None
+    ids = [q["id"] for q in check["questions"]]  # one answer cell per question, in course order
+    lost = {q["id"] for q in check["questions"] if q["score"] < q["max_score"]}
+    assert lost == {ids[k] for k in WRONG[assignment]}, check["questions"]
+
+
+def test_a_student_who_states_their_id_in_the_otter_notebook_is_graded_for_it(
+    graded: dict[tuple[str, str], Graded],
+) -> None:
+    """Their own answers (``cnngrader variant``) score full marks with the id stated, not without it."""
+    stated, unstated = graded["quiz6", "stated"], graded["quiz6", "unstated"]
+    assert stated.check is not None and unstated.check is not None
+    assert otter_total(stated.otter) == stated.check["max_score"] == 10
+    assert (stated.check["student"], unstated.check["student"]) == (STUDENT, None)
+    assert f"Graded with the questions of student {STUDENT!r}." in stated.otter["output"]
+    assert otter_total(unstated.otter) < 10
+    assert "Graded with the questions of the canonical variant (no student id)." in unstated.otter["output"]
+
+
+def test_the_otter_notebooks_setup_cells_draw_the_stated_students_numbers(
+    graded: dict[tuple[str, str], Graded],
+) -> None:
+    """The solutions compute from ``MINE``: full marks only if the notebook drew the stated id's numbers."""
+    sub = graded["quiz6", "stated_solutions"]
+    assert sub.check is not None and sub.check["student"] == STUDENT
+    assert otter_total(sub.otter) == 10 and sub.check["errors"] == []
 
 
 def test_the_wrong_lab_deleted_otters_cells_and_still_grades(graded: dict[tuple[str, str], Graded]) -> None:
