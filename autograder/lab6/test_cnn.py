@@ -84,6 +84,13 @@ def test_layer_order(sub: Submission) -> None:
     lecture = kind_list(want)
     if kept < 2:
         raise AssertionError(f"found {kind_list(found) or 'no layers'}; the lecture's CNN is {lecture}")
+    block = ("conv", "activation", "pool")  # the (conv, ReLU, pool) block this test puts in order
+    absent = [KIND_NAMES[k] for k in block if not of_kind(found, k)]
+    if len(absent) > 1:  # one kind alone has no order: the test would pass for what is not there
+        raise AssertionError(
+            f"the CNN has no {' and no '.join(absent)}, so there is no (conv, ReLU, pool) block to put in "
+            f"the lecture's order ({lecture}); found {kind_list(found)}"
+        )
     moved = [s for s in extra if s.kind in missing]  # a kind both missing in one place and extra in another
     unknown = [s for s in extra if s.kind not in JUDGED_ELSEWHERE]
     if moved or unknown or "flatten" in missing:

@@ -529,5 +529,25 @@ VARIANTS = (
         words=("no convolutions holding parameters",),
         note="1,337 parameters, none in a layer: the parameter test must look at where they live",
         lose=(6, 8),
+    ),    mistake(
+        Q,
+        "pooling_only",
+        """
+        import torch
+        from torch import nn
+
+
+        class CNN(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.pool = nn.AdaptiveAvgPool2d(1)
+                self.fc = nn.Linear(1, 1)
+
+            def forward(self, x):
+                return self.fc(torch.flatten(self.pool(x), 1))
+    """,
+        words=("no conv and no ReLU, so there is no (conv, ReLU, pool) block",),
+        note="one pooling and a Linear: the order test must not pass for layers that are not there",
+        lose=(6, 8),
     ),
 )
