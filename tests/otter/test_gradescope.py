@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from otter.generate import JINJA_ENV
 
+from cnngrader.otter.grade import GradingSettings, grade_submission, gradescope_student
 from cnngrader.otter.gradescope import (
     GRADESCOPE_ROOT,
     QUARANTINE,
@@ -102,3 +103,49 @@ def test_find_notebook_says_why_there_is_none(tmp_path: Path) -> None:
     (tmp_path / "a.ipynb").write_text("")
     (tmp_path / "b.ipynb").write_text("")
     assert find_notebook(tmp_path) == "submit exactly one notebook; found a.ipynb, b.ipynb"
+
+
+@pytest.mark.parametrize(
+    ("metadata", "student"),
+    [
+        ({"users": [{"name": "Ada", "email": "ada@example.org", "sid": "s1234567"}]}, "s1234567"),
+        ({"users": [{"name": "Ada", "sid": "  s1234567 "}]}, "s1234567"),
+        ({}, None),  # otter run writes no metadata
+        ({"users": [{"sid": "s1"}, {"sid": "s2"}]}, None),  # a group: the notebook's own id decides
+        ({"users": [{"name": "Ada", "sid": ""}]}, None),
+        ({"users": [{"name": "Ada", "sid": "../etc"}]}, None),
+        ({"users": [{"name": "Ada"}]}, None),
+        (None, None),
+    ],
+)
+def test_the_submitters_id_comes_from_gradescopes_roster(metadata: object, student: str | None) -> None:
+    assert gradescope_student(metadata) == student
+
+
+def test_a_copied_notebook_is_graded_for_the_submitter_not_for_the_id_it_states(tmp_path: Path) -> None:
+    """The solution notebook computes its answers from the id it is graded for; typed answers do not.
+    A classmate's notebook, id and answers copied, earns little under the submitter's own id."""
+    import nbformat
+
+    from cnngrader.course import Course
+    from cnngrader.course.variants import variant_for
+
+    root = Path(__file__).resolve().parents[2]
+    owner, copier = "s1234567", "s7654321"
+    variant = variant_for(course=Course.open(root), assignment="quiz6", student=owner)
+    answers = {q.id: q.answer for q in variant.questions}
+    nb = nbformat.read(root / "release" / "quiz6" / "quiz6.ipynb", as_version=4)
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
+        if grade_id.endswith("_answer"):
+            cell.source = f"{grade_id.removesuffix('_answer')} = {answers[grade_id.removesuffix('_answer')]}"
+        if cell.source.startswith("STUDENT_ID"):
+            cell.source = f'STUDENT_ID = "{owner}"'
+    path = tmp_path / "quiz6.ipynb"
+    nbformat.write(nb, path)
+    settings = GradingSettings("quiz6")
+    mine = grade_submission(path=path, settings=settings, course_root=root, seed=1, student=owner)
+    copied = grade_submission(path=path, settings=settings, course_root=root, seed=1, student=copier)
+    assert mine.score == 10, mine.errors
+    assert copied.score <= 4 and copied.student == copier
+    assert any(owner in e for e in copied.errors), copied.errors

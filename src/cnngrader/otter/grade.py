@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from cnngrader.confine.shared.levels import IsolationLevel
+from cnngrader.course.students import id_problem
 from cnngrader.errors import UsageError
 from cnngrader.otter.course import course_questions
 from cnngrader.results import QuestionResult, Result
@@ -49,15 +50,37 @@ class GradingSettings:
         return config
 
 
-def grade_submission(*, path: Path, settings: GradingSettings, course_root: Path, seed: int | None) -> Result:
-    """cnngrader's verdict on ``path``; a problem of the grader itself becomes a 0 that says so."""
+def gradescope_student(metadata: Any) -> str | None:
+    """The submitter's student id as Gradescope's roster has it (``users[0].sid`` of
+    ``submission_metadata.json``), or None: no metadata (``otter run``), a group, no usable id.
+
+    Where an assignment draws numbers per student, the verdict is for this id, not for the id the
+    notebook states, which anyone can copy along with a classmate's answers.
+    """
+    users = metadata.get("users") if isinstance(metadata, dict) else None
+    if not isinstance(users, list) or len(users) != 1 or not isinstance(users[0], dict):
+        return None
+    sid = users[0].get("sid")
+    if not isinstance(sid, str) or id_problem(sid) is not None:
+        return None
+    return sid.strip()
+
+
+def grade_submission(
+    *, path: Path, settings: GradingSettings, course_root: Path, seed: int | None, student: str | None = None
+) -> Result:
+    """cnngrader's verdict on ``path``; a problem of the grader itself becomes a 0 that says so.
+
+    ``student``: whose variant to grade (Gradescope's id of the submitter); None: the id the
+    notebook states, else the canonical variant, as ``cnngrader check`` decides.
+    """
     try:
         from cnngrader.course.course import Course
         from cnngrader.judge.check import check_notebook
 
         return check_notebook(
             path=path, assignment=settings.assignment, course=Course.open(course_root),
-            seed=seed, minimum_isolation=settings.minimum_isolation,
+            seed=seed, minimum_isolation=settings.minimum_isolation, student=student,
         )  # fmt: skip
     except Exception as exc:  # any failure still owes the student a result
         traceback.print_exc(file=sys.stderr)

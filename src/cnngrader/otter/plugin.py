@@ -21,7 +21,7 @@ import nbformat
 from otter.plugins import AbstractOtterPlugin
 from otter.test_files import GradingResults
 
-from cnngrader.otter.grade import GradingSettings, grade_submission
+from cnngrader.otter.grade import GradingSettings, grade_submission, gradescope_student
 from cnngrader.otter.gradescope import AutograderLayout
 from cnngrader.otter.verdict import apply_verdict
 from cnngrader.results import Result
@@ -63,6 +63,7 @@ class CnngraderPlugin(AbstractOtterPlugin):
         return grade_submission(
             path=Path(self.submission_path), settings=self.settings,
             course_root=layout.course_root(self.settings), seed=self._seed,
+            student=gradescope_student(self.submission_metadata),
         )  # fmt: skip
 
 
