@@ -135,12 +135,15 @@ def test_a_copied_notebook_is_graded_for_the_submitter_not_for_the_id_it_states(
     variant = variant_for(course=Course.open(root), assignment="quiz6", student=owner)
     answers = {q.id: q.answer for q in variant.questions}
     nb = nbformat.read(root / "release" / "quiz6" / "quiz6.ipynb", as_version=4)
+    stated = False
     for cell in nb.cells:
         grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
         if grade_id.endswith("_answer"):
             cell.source = f"{grade_id.removesuffix('_answer')} = {answers[grade_id.removesuffix('_answer')]}"
-        if cell.source.startswith("STUDENT_ID"):
-            cell.source = f'STUDENT_ID = "{owner}"'
+        if cell.cell_type == "code" and 'STUDENT_ID = ""' in cell.source:
+            cell.source = cell.source.replace('STUDENT_ID = ""', f'STUDENT_ID = "{owner}"')
+            stated = True
+    assert stated, "the released quiz asks for STUDENT_ID"
     path = tmp_path / "quiz6.ipynb"
     nbformat.write(nb, path)
     settings = GradingSettings("quiz6")
