@@ -20,7 +20,7 @@ TOP_MESSAGES = 5
 FAILING = (Outcome.FAILED, Outcome.ERROR, Outcome.TIMEOUT, Outcome.NOT_ATTEMPTED)
 
 # A number not glued to a name: "96", "1,337", "0.5", "2x48x48" (each part), but not the 2 of
-# "conv2d" or the 6 of "lab6". Thousands separators and decimals stay inside one number.
+# "conv2d" or the 7 of "hw7". Thousands separators and decimals stay inside one number.
 _NUMBER = re.compile(r"(?<![A-Za-z_\d])\d+(?:[.,]\d+)*(?:[eE][-+]?\d+)?")
 _DIMS = re.compile(r"#(?:x\d+)+")
 # A call: a name glued to its parenthesised arguments (one level of nesting inside).

@@ -2,7 +2,7 @@
 
 Otter's autograder executes a submission in a Jupyter kernel and runs tests there, where
 student code can rewrite anything the tests rely on. With this plugin (``otter_config.json``:
-``"plugins": [{"cnngrader.otter.plugin.CnngraderPlugin": {"assignment": "lab6"}}]``):
+``"plugins": [{"cnngrader.otter.plugin.CnngraderPlugin": {"assignment": "<id>"}}]``):
 
 - ``before_grading`` moves the submission's ``.OTTER_LOG`` aside before Otter unpickles it;
 - ``before_execution`` grades the submission file with cnngrader (bubblewrap, seccomp, data

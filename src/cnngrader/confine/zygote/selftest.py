@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 
 
 def seccomp_self_test() -> tuple[bool, str]:
@@ -13,19 +14,11 @@ def seccomp_self_test() -> tuple[bool, str]:
     ok, why = seccomp.available()
     if not ok:
         return False, why
-    pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            seccomp.load_filter(os.getpid())
-            try:
-                socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            except PermissionError:
-                code = 0
-        finally:
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
+
+    def restrict() -> None:
+        seccomp.load_filter(os.getpid())
+
+    if not _refused_in_a_child(restrict, lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM)):
         return False, "the seccomp filter does not load or does not take effect on this kernel"
     return True, ""
 
@@ -37,19 +30,29 @@ def landlock_self_test() -> tuple[bool, str]:
 
     if landlock.abi_version() < 1:
         return False, "Landlock is not available in this kernel"
+
+    def restrict() -> None:
+        prctl(PR_SET_NO_NEW_PRIVS, 1)
+        landlock.restrict(["/usr"], [])
+
+    if not _refused_in_a_child(restrict, lambda: open("/proc/self/status").close()):
+        return False, "Landlock rules do not load or do not take effect on this kernel"
+    return True, ""
+
+
+def _refused_in_a_child(restrict: Callable[[], None], forbidden: Callable[[], object]) -> bool:
+    """In a throwaway forked child, apply ``restrict``, then try ``forbidden``: True only if the
+    restriction loaded and ``forbidden`` then raised PermissionError."""
     pid = os.fork()
     if pid == 0:
         code = 1
         try:
-            prctl(PR_SET_NO_NEW_PRIVS, 1)
-            landlock.restrict(["/usr"], [])
+            restrict()  # any error here: the restriction did not load
             try:
-                open("/proc/self/status").close()
+                forbidden()
             except PermissionError:
                 code = 0
         finally:
             os._exit(code)
     _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        return False, "Landlock rules do not load or do not take effect on this kernel"
-    return True, ""
+    return os.waitstatus_to_exitcode(status) == 0
