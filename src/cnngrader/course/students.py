@@ -24,6 +24,7 @@ from pathlib import Path
 
 from cnngrader.course.course import Course
 from cnngrader.errors import CourseError, UsageError
+from cnngrader.read.syntax import parsed
 
 ENV_VAR = "CNNGRADER_STUDENT"
 STATED_NAME = "STUDENT_ID"
@@ -76,11 +77,8 @@ def stated_in_sources(sources: Iterable[str]) -> Stated:
     """
     found: ast.expr | None = None
     for source in sources:
-        try:
-            tree = ast.parse(source)
-        except (SyntaxError, ValueError):
-            continue
-        for node in tree.body:
+        tree = parsed(source)
+        for node in tree.body if tree is not None else ():
             if isinstance(node, ast.Assign) and len(node.targets) == 1:
                 target, value = node.targets[0], node.value
             elif isinstance(node, ast.AnnAssign) and node.value is not None:

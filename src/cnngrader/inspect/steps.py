@@ -16,6 +16,7 @@ from typing import Any
 import torch
 
 from cnngrader.inspect import canon, equivalence, spellings, trace, words
+from cnngrader.rebuild.copies import memoized
 from cnngrader.rebuild.verify import confirm
 from cnngrader.testing import StudentError
 
@@ -116,6 +117,11 @@ def follow_model(
     comes before it, ``ceil_mode`` without effect is off, and so on. ``canonical=False`` keeps the
     steps as the model wrote them (for tables a student reads).
     """
+    shape = tuple(input_shape)
+    return memoized(model, ("follow", shape, canonical), lambda: _follow(model, shape, canonical))
+
+
+def _follow(model: torch.nn.Module, input_shape: tuple[int, ...], canonical: bool) -> Followed:
     traced = trace.trace(model)
     example = _example_input(model, input_shape)
     was_training = model.training
@@ -160,7 +166,7 @@ def total_parameters(
     ``used_only``: only the parameters that forward uses (what torch-summary's table lists); a
     layer that forward never reaches is not part of the network.
     """
-    unused = set(_unused(model, trace.trace(model))) if used_only else set()
+    unused = set(_unused(model)) if used_only else set()
     return sum(
         p.numel()
         for name, p in model.named_parameters()
@@ -168,8 +174,10 @@ def total_parameters(
     )
 
 
-def _unused(model: torch.nn.Module, traced: torch.fx.GraphModule) -> tuple[str, ...]:
+def _unused(model: torch.nn.Module, traced: torch.fx.GraphModule | None = None) -> tuple[str, ...]:
     """Names of ``model``'s parameters that the traced forward never refers to."""
+    if traced is None:
+        return memoized(model, "unused", lambda: _unused(model, trace.trace(model)))
     used = {id(p) for p in traced.parameters()}  # a GraphModule keeps only what its graph uses
     return tuple(name for name, p in model.named_parameters() if id(p) not in used)
 

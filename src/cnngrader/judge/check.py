@@ -28,6 +28,8 @@ from cnngrader.judge.remote import RemoteSubmission
 from cnngrader.judge.session import HiddenSuite
 from cnngrader.judge.stages import Stage, StageClock, Timings
 from cnngrader.read import read_notebook
+from cnngrader.read.demos import WHY as DEMO_NOT_RUN
+from cnngrader.read.demos import demo_sources, skippable
 from cnngrader.rebuild.skeletons import Skeletons
 from cnngrader.results import FAILING_CHECK, QuestionResult, Result
 
@@ -68,6 +70,7 @@ class Judge:
         minimum = IsolationLevel(minimum_isolation) if minimum_isolation else IsolationLevel.RLIMITS
         self._suites: dict[str, HiddenSuite] = {}
         self._hooks: dict[str, VariantHook | None] = {}
+        self._demos: dict[str, frozenset[str]] = {}
         self._suite_lock = threading.Lock()
         self._skeletons = Skeletons()  # the model structures met so far, rebuilt once each
         for assignment in assignments:
@@ -95,6 +98,18 @@ class Judge:
                 self._hooks[assignment] = variant_hook(self.course, assignment)
             return self._hooks[assignment]
 
+    def demos(self, assignment: str) -> frozenset[str]:
+        """The code of the demo cells of the course's own notebook (none if it cannot be read)."""
+        with self._suite_lock:
+            if assignment not in self._demos:
+                try:
+                    code = read_notebook(self.course.source_notebook(assignment))
+                except (NotebookError, OSError):
+                    self._demos[assignment] = frozenset()
+                else:
+                    self._demos[assignment] = demo_sources(code.cells)
+            return self._demos[assignment]
+
     def grade(
         self, *, path: Path, assignment: str, seed: int | None = None, student: str | None = None
     ) -> Graded:
@@ -117,13 +132,16 @@ class Judge:
             )
         sources = [cell.source for cell in code.cells]
         numbers = [c.index for c in code.cells]
+        names = [name for q in spec.questions for name in q.names]
+        skip = skippable(sources, self.demos(assignment), keep=names)
         whose = Whose(student)
         if hook is not None:
             whose = whose_variant(given=student, stated=stated_in_sources(sources))
             # The notebook computes its numbers from the id it is graded for, as a kernel would.
             sources, numbers = [student_cell(whose.student), *sources], [PREAMBLE, *numbers]
+            skip = frozenset(i + 1 for i in skip)
         with clock.stage(Stage.CELLS):
-            run = self._sandbox.run(sources, limits=self.limits)
+            run = self._sandbox.run(sources, limits=self.limits, skip=dict.fromkeys(skip, DEMO_NOT_RUN))
         submission = RemoteSubmission(run, cell_numbers=numbers, clock=clock, skeletons=self._skeletons)
         try:
             with clock.stage(Stage.TESTS):

@@ -16,13 +16,14 @@ from typing import Any, TypeVar
 
 import torch
 
-from cnngrader.confine import CellReport, CellStatus, Handle, ProbeError, ProbeFailure
+from cnngrader.confine import CellReport, CellStatus, Handle, NameInfo, ProbeError, ProbeFailure
 from cnngrader.confine.shared.wire import pack
 from cnngrader.confine.trusted.run import Run
 from cnngrader.judge.recorded import MAX_ANSWERS, recorded_answer
 from cnngrader.judge.stages import Stage, StageClock
 from cnngrader.read.uses import names_used
 from cnngrader.rebuild import ModelDescription, ReproductionCheck, fresh_copy
+from cnngrader.rebuild.copies import remember_origin
 from cnngrader.rebuild.skeletons import Skeletons
 from cnngrader.rebuild.verify import Signature
 from cnngrader.testing import NotAttempted, StudentError, StudentProblem, StudentTimeout
@@ -63,6 +64,8 @@ class RemoteSubmission:
         self._skeletons = skeletons if skeletons is not None else Skeletons()
         self._cell_numbers = tuple(cell_numbers) if cell_numbers is not None else None
         self._models: dict[tuple[str, str], _Model] = {}
+        self._names: dict[tuple[str, int], NameInfo] = {}  # lookups, per child that answered them
+        self._uses: dict[str, frozenset[str]] = {}
         self.answers: dict[str, Any] = {}  # what value() read, as the record keeps it
 
     def value(self, name: str) -> Any:
@@ -80,7 +83,7 @@ class RemoteSubmission:
         return found
 
     def function(self, name: str) -> Callable[..., Any]:
-        info = self._probe(name, name, lambda: self._run.lookup(name))
+        info = self._lookup(name)
         if not info.defined:
             raise self._missing(name)
         if not info.callable:
@@ -99,11 +102,14 @@ class RemoteSubmission:
             module = fresh_copy(entry.template)
             if entry.check is not None:  # an untraceable model computes nothing to check
                 entry.check.attach(module)
+            remember_origin(module, entry.template)  # steps found on one copy serve the others
         return module
 
     def uses(self, name: str) -> frozenset[str]:
         """Read from the cells as the trusted side received them: nothing the child does can change it."""
-        return names_used(self._run.sources, name)
+        if name not in self._uses:
+            self._uses[name] = names_used(self._run.sources, name)
+        return self._uses[name]
 
     def close(self) -> None:
         self._run.close()
@@ -123,8 +129,15 @@ class RemoteSubmission:
             self._models[key] = entry
         return self._models[key]
 
+    def _lookup(self, name: str) -> NameInfo:
+        """What ``name`` is in the child, asked once per child (tests ask for a function many times)."""
+        key = (name, self._run.generation)
+        if key not in self._names:
+            self._names[key] = self._probe(name, name, lambda: self._run.lookup(name))
+        return self._names[key]
+
     def _load(self, entry: _Model) -> None:
-        info = self._probe(entry.class_name, entry.class_name, lambda: self._run.lookup(entry.class_name))
+        info = self._lookup(entry.class_name)
         if not info.defined:
             raise self._missing(entry.class_name)
         if not info.callable:

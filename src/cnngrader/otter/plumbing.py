@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import ast
 
+from cnngrader.read.syntax import parsed
+
 GRADER = "grader"
 GRADER_METHODS = frozenset({"check", "check_all", "export", "to_pdf"})
 
 
 def is_otter_plumbing(source: str) -> bool:
     """True for a cell made only of Otter's init, check and export calls."""
-    try:
-        statements = ast.parse(source).body
-    except SyntaxError:
-        return False
+    tree = parsed(source)
+    statements = tree.body if tree is not None else []
     return bool(statements) and all(_is_plumbing(s) for s in statements)
 
 

@@ -23,7 +23,8 @@ class CodeCell:
 
     ``read_only``: an nbgrader read-only cell (locked, neither graded nor an answer), such as a
     notebook's public checks. ``setup``: tagged ``setup``, a locked cell that prepares the
-    notebook (draws a student's numbers, loads data) rather than checks an answer.
+    notebook (draws a student's numbers, loads data) rather than checks an answer. ``demo``:
+    tagged ``demo``, a cell that shows something (a figure, a table) and grades nothing.
     """
 
     index: int
@@ -31,6 +32,7 @@ class CodeCell:
     grade_id: str | None = None
     read_only: bool = False
     setup: bool = False
+    demo: bool = False
 
     @property
     def public_check(self) -> bool:
@@ -129,9 +131,9 @@ def code_cells(nb: NotebookNode) -> tuple[CodeCell, ...]:
         meta = cell.get("metadata", {}).get("nbgrader", {})
         read_only = bool(meta.get("locked")) and not meta.get("grade") and not meta.get("solution")
         source = to_python(cell.get("source", ""))
-        setup = "setup" in (cell.get("metadata", {}).get("tags") or ())
+        tags = cell.get("metadata", {}).get("tags") or ()
         cells.append(CodeCell(index=index, source=source, grade_id=meta.get("grade_id"), read_only=read_only,
-                              setup=setup))  # fmt: skip
+                              setup="setup" in tags, demo="demo" in tags))  # fmt: skip
     return tuple(cells)
 
 

@@ -30,6 +30,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from cnngrader.read.syntax import parsed
+
 __all__ = ["TORCH_CONVOLUTION", "TORCH_POOLING", "names_used", "torch_names"]
 
 # The last part of the name of torch's own convolutions (functions and layers), and poolings.
@@ -76,11 +78,8 @@ def torch_names(used: Iterable[str], family: re.Pattern[str]) -> list[str]:
 def _read_scope(sources: Iterable[str]) -> _Scope:
     scope = _Scope()
     for source in sources:
-        try:
-            tree = ast.parse(source)
-        except (SyntaxError, ValueError):
-            continue
-        for node in _top_level(tree.body):
+        tree = parsed(source)
+        for node in _top_level(tree.body if tree is not None else []):
             _bind(scope, node)
     return scope
 

@@ -9,12 +9,14 @@ the weights rather than a rebuild (layers built and loaded, code generated and c
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
-from typing import Any
+import weakref
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any, TypeVar
 
 import torch
 from torch import nn
 
+T = TypeVar("T")
 _GRAPH = "_graph"  # where a GraphModule keeps its graph (its ``graph`` property would recompile)
 
 
@@ -108,8 +110,82 @@ def _copy_state(module: nn.Module, memo: dict[int, Any], skip: str = "") -> dict
             state[key] = type(value)(
                 (name, None if child is None else _copy_module(child, memo)) for name, child in value.items()
             )
-        elif isinstance(value, dict) and not value:
+        elif isinstance(value, (dict, set)) and not value:
             state[key] = type(value)()
+        elif _immutable(value):  # settings (stride, padding, flags) are shared as they are
+            state[key] = value
         else:  # tensors (parameters keep their class and flag), sets, settings
             state[key] = copy.deepcopy(value, memo)
     return state
+
+
+# --- what fresh copies compute alike --------------------------------------------------------------
+# Every test gets a copy of its own, and most only look at it (steps, parameters). What such a look
+# finds is the same for each unchanged copy of one template, so it is worked out once per template.
+
+_ORIGINS: weakref.WeakKeyDictionary[nn.Module, tuple[weakref.ref[nn.Module], tuple[Any, ...]]] = (
+    weakref.WeakKeyDictionary()
+)
+_FOUND: weakref.WeakKeyDictionary[nn.Module, dict[Hashable, Any]] = weakref.WeakKeyDictionary()
+_SCALARS = (bool, int, float, str, type(None), torch.dtype, torch.device)
+
+
+def remember_origin(copy_: nn.Module, template: nn.Module) -> None:
+    """``copy_`` is a fresh copy of ``template`` as it is now (called once its hooks are attached)."""
+    _ORIGINS[copy_] = (weakref.ref(template), fingerprint(copy_))
+
+
+def memoized(module: nn.Module, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, shared by the unchanged fresh copies of one template (else worked out anew).
+
+    ``compute`` must return an immutable value that depends on ``key`` and on what
+    :func:`fingerprint` sees of the module, not on its weights' values: a change torch does not
+    count (through ``.data``) goes unseen. Steps and parameter counts are such values.
+    """
+    origin = _ORIGINS.get(module)
+    template = origin[0]() if origin is not None else None
+    if origin is None or template is None or fingerprint(module) != origin[1]:
+        return compute()
+    found = _FOUND.setdefault(template, {})
+    if key not in found:
+        found[key] = compute()
+    return found[key]  # type: ignore[no-any-return]
+
+
+def fingerprint(module: nn.Module) -> tuple[Any, ...]:
+    """What a test could change in a module: its submodules, tensors (their identity, shape, dtype,
+    device, flags, and in-place changes that torch counts), settings, hooks and generated code."""
+    return tuple((id(m), type(m), vars(type(m)).get("forward"), _state_print(m)) for m in module.modules())
+
+
+def _immutable(value: Any) -> bool:
+    if isinstance(value, _SCALARS):
+        return True
+    return type(value) is tuple and all(isinstance(v, _SCALARS) for v in value)
+
+
+def _state_print(module: nn.Module) -> tuple[Any, ...]:
+    out: list[Any] = []
+    for key, value in module.__dict__.items():
+        if key in ("_parameters", "_buffers"):
+            out.append((key, tuple((name, _tensor_print(t)) for name, t in value.items())))
+        elif key == "_modules":
+            out.append((key, tuple((name, id(child)) for name, child in value.items())))
+        elif isinstance(value, torch.Tensor):
+            out.append((key, _tensor_print(value)))
+        elif _immutable(value):
+            out.append((key, value))
+        elif isinstance(value, torch.fx.Graph):
+            out.append((key, id(value), len(value.nodes)))
+        elif isinstance(value, (dict, list, set)):  # hooks and the like: what a test adds shows
+            out.append((key, id(value), len(value)))
+        else:
+            out.append((key, id(value)))
+    return tuple(out)
+
+
+def _tensor_print(t: torch.Tensor | None) -> tuple[Any, ...] | None:
+    if t is None:
+        return None
+    return (id(t), t._version, t.dtype, t.device, tuple(t.shape), t.requires_grad,
+            0 if t.is_meta else t.data_ptr())  # fmt: skip

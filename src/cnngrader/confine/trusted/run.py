@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from cnngrader.confine.shared.levels import IsolationLevel
 from cnngrader.confine.shared.limits import Limits
 from cnngrader.confine.shared.probes import Handle, NameInfo, ProbeError, ProbeFailure, ProbeOp, failure_from
-from cnngrader.confine.shared.reports import CellReport
+from cnngrader.confine.shared.reports import CellReport, CellStatus
 from cnngrader.confine.shared.wire import Frame, WireError, pack, tensors_from_bytes, unpack
 from cnngrader.confine.trusted.channel import ChannelClosed, ChannelTimeout
 from cnngrader.confine.trusted.execution import execute, is_decided
@@ -32,7 +32,7 @@ class Run:
     """A notebook executed in a confined child that stays alive to answer probes."""
 
     def __init__(self, spawn: Callable[[Limits], ChildProcess], cells: Sequence[str], limits: Limits,
-                 isolation: IsolationLevel) -> None:
+                 isolation: IsolationLevel, *, skip: Mapping[int, str] | None = None) -> None:
         self.sources = tuple(str(c) for c in cells)
         self.limits = limits
         self.isolation = isolation
@@ -44,7 +44,9 @@ class Run:
         self._reforks_left = limits.max_reforks
         self._closed = False
         self._next_id = 0
-        child, reports = execute(self._spawn, self.sources, limits)
+        # Cells the caller decided not to run are reported as such (a fresh child skips them too).
+        unrun = {i: CellReport.stopped(i, CellStatus.SKIPPED, why) for i, why in (skip or {}).items()}
+        child, reports = execute(self._spawn, self.sources, limits, unrun)
         self.cells: tuple[CellReport, ...] = tuple(reports[i] for i in range(len(self.sources)))
         self._decided = {r.index: r for r in self.cells if is_decided(r)}
         self._child = child

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,14 +83,19 @@ class Sandbox:
             raise IsolationError("the sandbox is closed")
         return self._zygote.process.pid
 
-    def run(self, cells: Sequence[str], *, limits: Limits | None = None) -> Run:
-        """Execute the cells in a fresh confined child; the previous run, if open, is closed."""
+    def run(
+        self, cells: Sequence[str], *, limits: Limits | None = None, skip: Mapping[int, str] | None = None
+    ) -> Run:
+        """Execute the cells in a fresh confined child; the previous run, if open, is closed.
+
+        ``skip`` maps the indexes of cells not to run to why (they are reported as skipped).
+        """
         from cnngrader.confine.trusted.run import Run
 
         with self._lock:
             if self._current is not None:
                 self._current.close()
-            self._current = Run(self._spawn, cells, limits or self.limits, self.isolation)
+            self._current = Run(self._spawn, cells, limits or self.limits, self.isolation, skip=skip)
             return self._current
 
     def close(self) -> None:

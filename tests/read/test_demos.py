@@ -1,0 +1,59 @@
+"""Which cells a grade need not run: the course's demo cells, unchanged, whose names nothing later reads."""
+
+from __future__ import annotations
+
+from cnngrader.read.demos import _names, skippable
+
+PHOTO = "photo = load()\nshow(photo)"
+FILTERED = "filtered = {k: conv(photo, v) for k, v in KERNELS.items()}\nshow(filtered)"
+DEMOS = frozenset({PHOTO, FILTERED})
+
+
+def test_unchanged_demo_cells_that_nothing_reads_are_skipped():
+    cells = ["def conv(x, k):\n    return x", PHOTO, FILTERED, "answer = 3"]
+    assert skippable(cells, DEMOS) == {1, 2}
+
+
+def test_a_changed_demo_cell_runs():
+    cells = ["def conv(x, k):\n    return x", PHOTO, FILTERED + "\nprint('mine')"]
+    assert skippable(cells, DEMOS) == set(), "the photo cell runs too: the changed cell reads photo"
+
+
+def test_a_later_cell_that_reads_a_demo_name_keeps_it_and_what_it_needs():
+    cells = [PHOTO, FILTERED, "mine = filtered['blur'].sum()"]
+    assert skippable(cells, DEMOS) == set()
+    assert skippable([PHOTO, FILTERED, "mine = photo.sum()"], DEMOS) == {1}
+
+
+def test_reading_happens_in_functions_too_but_not_for_names_bound_first():
+    later_function = "def f():\n    return photo"
+    assert skippable([PHOTO, later_function], DEMOS) == set()
+    bound_first = "photo = 1\nprint(photo)\nfor filtered in range(2):\n    print(filtered)"
+    assert skippable([PHOTO, FILTERED, bound_first], DEMOS) == {0, 1}
+    parameter = "def g(photo, filtered):\n    return photo + filtered"
+    assert skippable([PHOTO, FILTERED, parameter], DEMOS) == {0, 1}
+
+
+def test_a_name_bound_only_in_a_branch_still_counts_as_read_later():
+    maybe = "if flag:\n    photo = 1\nprint(photo)"
+    assert skippable([PHOTO, maybe], DEMOS) == set()
+
+
+def test_names_the_questions_define_keep_a_demo_cell():
+    redefines = "def conv2d_single(x, k):\n    return x\nshow(1)"
+    assert skippable([redefines], {redefines}, keep={"conv2d_single"}) == set()
+    assert skippable([redefines], {redefines}) == {0}
+
+
+def test_cells_that_do_not_parse_or_import_star_are_not_skipped_before_them():
+    assert skippable([PHOTO, "def broken(:"], DEMOS) == set()
+    star = "from torch import *"
+    assert skippable([star], {star}) == set()
+    assert skippable([PHOTO], frozenset()) == set()
+
+
+def test_names_bound_and_read():
+    names = _names("import torch.nn as tnn\nimport os.path\nx = [i for i in y]\nz += 1\n(w := 2)")
+    assert names is not None
+    assert {"tnn", "os", "x", "z", "w"} <= names.bound and "i" not in names.bound
+    assert {"y", "z"} <= names.used and "i" not in names.used
