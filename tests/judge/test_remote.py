@@ -213,3 +213,41 @@ def test_cell_numbers_can_follow_the_notebook(sandbox):
 
 def test_module_outputs_are_not_models(sub):
     assert not isinstance(sub.value("q3"), nn.Module)
+
+
+def _counting(sub, method: str) -> list[object]:
+    """Count the probes of one kind that ``sub`` sends to its child from now on."""
+    calls: list[object] = []
+    original = getattr(sub._run, method)
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    setattr(sub._run, method, counted)
+    return calls
+
+
+def test_a_name_is_looked_up_once_per_child(sub):
+    lookups = _counting(sub, "lookup")
+    assert [sub.function("square")(n) for n in (1, 2, 3)] == [1, 4, 9]
+    assert len(lookups) == 1
+    with pytest.raises(StudentTimeout):
+        sub.function("slow")(1)
+    assert sub.function("square")(4) == 16  # the call itself starts a fresh child
+    assert [a[0] for a in lookups] == ["square", "slow"]
+    assert sub.function("square")(5) == 25
+    assert [a[0] for a in lookups] == ["square", "slow", "square"], "the fresh child is asked again"
+
+
+def test_steps_of_unchanged_copies_are_followed_once(sub):
+    from cnngrader.inspect import follow_model
+
+    forwards = _counting(sub, "forward")
+    first = follow_model(sub.model("CNN"), (1, 100, 100))
+    assert follow_model(sub.model("CNN"), (1, 100, 100)) is first
+    assert len(forwards) == 1, "the student's forward confirms the steps once"
+    changed = sub.model("CNN")
+    changed.fc = nn.Linear(1250, 2)
+    steps = follow_model(changed, (1, 100, 100)).steps
+    assert steps[-1].shape == (2,) and first.steps[-1].shape == (1,)
