@@ -118,9 +118,10 @@ def reference_steps(name: str, *args: int) -> tuple[Step, ...]:
 
 
 def conv_size(n: int, k: int, stride: int = 1, padding: int = 0) -> int:
-    """What nn.Conv2d produces along one dimension (run on "meta": shape inference only)."""
-    x = torch.empty(1, 1, n, 1, device="meta")
-    w = torch.empty(1, 1, k, 1, device="meta")
+    """What nn.Conv2d produces along one dimension (a row of zeros: torch computes it in microseconds,
+    where its meta kernel would first import sympy)."""
+    x = torch.zeros(1, 1, n, 1)
+    w = torch.zeros(1, 1, k, 1)
     return int(F.conv2d(x, w, stride=(stride, 1), padding=(padding, 0)).shape[2])
 
 

@@ -1,6 +1,8 @@
-"""Question 7 (``linear_in_features``) for one student: their layers, built on "meta", and the usual
-slips made of them. The layers are drawn by ``_lab6_draw`` (the code the notebook shows); what
-comes out of them is decided by running them, never by a formula typed a second time.
+"""Question 7 (``linear_in_features``) for one student: their layers, and the usual slips made of
+them. The layers are small and run once on a zero image on the CPU (on "meta", torch's first
+convolution would import sympy: over a second and 100 MB in every worker). The layers are drawn
+by ``_lab6_draw`` (the code the notebook shows); what comes out of them is decided by running
+them, never by a formula typed a second time.
 """
 
 from __future__ import annotations
@@ -21,15 +23,14 @@ def layers(
 ) -> tuple[nn.Module, ...]:
     """conv, pool, conv, pool as the question states them (or with a slipped padding)."""
     (c0, c1, k1), (_, c2, k2, p2) = p["conv1"], p["conv2"]
-    with torch.device("meta"):
-        first = nn.Conv2d(c0, c1, k1, padding=first_padding)
-        second = nn.Conv2d(c1, c2, k2, padding=p2 if second_padding is None else second_padding)
+    first = nn.Conv2d(c0, c1, k1, padding=first_padding)
+    second = nn.Conv2d(c1, c2, k2, padding=p2 if second_padding is None else second_padding)
     return first, nn.MaxPool2d(2), second, nn.MaxPool2d(2)
 
 
 def flattened(p: dict[str, Any], *stack: nn.Module) -> int:
-    with torch.device("meta"):
-        return int(nn.Sequential(*stack, nn.Flatten())(torch.empty(1, *p["image"])).shape[1])
+    with torch.no_grad():
+        return int(nn.Sequential(*stack, nn.Flatten())(torch.zeros(1, *p["image"])).shape[1])
 
 
 def linear_in_features(p: dict[str, Any]) -> int:

@@ -1,7 +1,7 @@
 """Hidden tests of ``linear_in_features``: the flattened size after the student's own stack of layers.
 
 Each student's image and layers are drawn from their id (``_lab6_draw``); the answer is computed by
-running that stack (on "meta": shapes only). Wrong answers that match a usual slip get a hint
+running that stack on a zero image. Wrong answers that match a usual slip get a hint
 computed the same way from the slipped stack; the answer is never shown.
 """
 

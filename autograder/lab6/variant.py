@@ -2,7 +2,7 @@
 
 Only ``linear_in_features`` has a single fixed answer; the other questions are already tested on
 random inputs and stay the same for everyone. The numbers come from ``_lab6_draw`` (the code the
-notebook shows students), the answer from running the layers on "meta" (``_lab6_stack``).
+notebook shows students), the answer from running the layers (``_lab6_stack``).
 """
 
 from __future__ import annotations

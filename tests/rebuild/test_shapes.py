@@ -35,6 +35,15 @@ MODULE_CASES = [
     (nn.AdaptiveAvgPool1d(3), (2, 4, 9)), (nn.AdaptiveMaxPool1d(1), (4, 9)),
     (nn.BatchNorm2d(3), X4), (nn.BatchNorm1d(5), (4, 5)), (nn.BatchNorm1d(5, affine=False), (4, 5, 7)),
     (nn.BatchNorm3d(2), (1, 2, 3, 3, 3)),
+    (nn.Conv2d(3, 4, 3), X4), (nn.Conv2d(3, 6, (3, 1), stride=(2, 1), padding=(1, 0)), X4),
+    (nn.Conv2d(3, 2, 3, padding="same"), X4), (nn.Conv2d(3, 2, 5, padding="valid"), X4),
+    (nn.Conv2d(3, 3, 3, padding=2, dilation=2, groups=3), X4), (nn.Conv2d(3, 2, 3, padding=1), (3, 8, 8)),
+    (nn.Conv2d(3, 2, 3, padding=1, padding_mode="reflect"), X4), (nn.Conv1d(3, 5, 4, stride=3), (2, 3, 17)),
+    (nn.Conv3d(2, 1, 2), (1, 2, 4, 4, 4)),
+    (nn.MaxPool2d(2), X4), (nn.MaxPool2d(3, stride=2, padding=1), X4), (nn.MaxPool2d(3, ceil_mode=True), X4),
+    (nn.MaxPool2d(2, ceil_mode=True), (1, 3, 7, 5)), (nn.MaxPool2d((2, 3), dilation=2), X4),
+    (nn.AvgPool2d(2), (3, 7, 7)), (nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True), X4),
+    (nn.MaxPool1d(4), (2, 3, 17)), (nn.AvgPool1d(3, ceil_mode=True), (2, 10)),
 ]
 
 
@@ -61,6 +70,10 @@ FUNCTION_CASES = [
     (torch.clamp, (meta(*X4),), {"min": 0}), (torch.clamp, (meta(*X4), 0.0, 6.0), {}),
     (torch.clamp_min, (meta(2, 3), 0), {}), (torch.clip, (meta(*X4),), {"max": 1.0}),
     (F.hardtanh, (meta(*X4),), {"min_val": 0.0}), (F.softplus, (meta(3, 4),), {}),
+    (F.max_pool2d, (meta(*X4), 2), {}), (F.max_pool2d, (meta(*X4), 3, 2, 1), {}),
+    (F.max_pool2d, (meta(*X4),), {"kernel_size": 3, "ceil_mode": True, "return_indices": False}),
+    (F.avg_pool2d, (meta(*X4), (2, 4)), {"stride": None}), (F.max_pool1d, (meta(2, 3, 9), 2), {}),
+    (F.avg_pool1d, (meta(2, 3, 9), 4, 2), {"ceil_mode": True}),
 ]
 
 
@@ -86,17 +99,21 @@ def test_method_shapes_are_the_meta_kernels_shapes(method, args):
 
 
 @pytest.mark.parametrize(("op", "target", "args"), [
-    ("call_module", as_meta(nn.Linear(8, 5)), (meta(2, 7),)),  # in_features do not match
     ("call_module", as_meta(nn.AdaptiveAvgPool2d(2)), (meta(8),)),  # too few dimensions
     ("call_module", as_meta(nn.AdaptiveAvgPool2d(2)), (meta(2, 3, 0, 4),)),  # empty input
     ("call_module", as_meta(nn.AdaptiveMaxPool2d(2, return_indices=True)), (meta(*X4),)),
-    ("call_module", as_meta(nn.Conv2d(3, 4, 3)), (meta(*X4),)),  # no rule: runs on meta
+    ("call_module", as_meta(nn.Conv2d(4, 4, 3)), (meta(*X4),)),  # other channels: its own error
+    ("call_module", as_meta(nn.Conv2d(3, 4, 9)), (meta(*X4),)),  # no window fits
+    ("call_module", as_meta(nn.Conv2d(3, 4, 3)), (meta(*X4, dtype=torch.float64),)),
+    ("call_module", as_meta(nn.MaxPool2d(2, return_indices=True)), (meta(*X4),)),
+    ("call_module", as_meta(nn.MaxPool2d(2, padding=2)), (meta(*X4),)),  # padding over half the window
+    ("call_function", F.max_pool2d, (meta(*X4),)),  # no kernel size
+    ("call_function", F.avg_pool2d, (meta(*X4), 2)),  # (count_include_pad below)
     ("call_module", as_meta(nn.BatchNorm2d(4)), (meta(*X4),)),  # other channels: its own error
     ("call_module", as_meta(nn.BatchNorm2d(3)), (meta(3, 8, 8),)),  # no batch dimension
     ("call_module", as_meta(nn.BatchNorm1d(3, track_running_stats=False)), (meta(2, 3),)),
     ("call_module", as_meta(nn.BatchNorm2d(3)).train(), (meta(*X4),)),  # batch statistics
     ("call_module", as_meta(nn.BatchNorm2d(3)), (meta(*X4, dtype=torch.float64),)),
-    ("call_function", F.linear, (meta(5, 7), meta(3, 6))),
     ("call_function", torch.cat, ([meta(2, 3), meta(2, 3)],)),
     ("call_function", F.relu, (torch.zeros(2),)),  # not a meta tensor
     ("call_function", torch.clamp, (meta(2), meta(2))),
@@ -104,15 +121,33 @@ def test_method_shapes_are_the_meta_kernels_shapes(method, args):
     ("call_method", "view", (meta(2, 3), -1)),
 ])
 def test_steps_the_rules_are_unsure_of_run_on_meta(op, target, args):
-    assert shortcut(op, target, args, {}) is None
+    kwargs = {"count_include_pad": False} if target is F.avg_pool2d else {}
+    assert shortcut(op, target, args, kwargs) is None
 
 
-def test_shapes_that_cannot_broadcast_raise_as_torch_does():
-    a, b = meta(2, 3), meta(4, 5)
-    with pytest.raises(RuntimeError):
-        operator.add(a, b)
-    with pytest.raises(RuntimeError):
-        shortcut("call_function", operator.add, (a, b), {})
+@pytest.mark.parametrize(("op", "target", "shapes"), [
+    ("call_module", nn.Linear(8, 5), [(2, 7)]),
+    ("call_module", nn.Linear(1250, 1), [(2, 2, 25, 24)]),
+    ("call_function", F.linear, [(5, 7), (3, 6)]),
+])
+def test_a_linear_that_does_not_fit_raises_what_torch_says_on_the_cpu(op, target, shapes):
+    """The student reads the message: the one Jupyter would show, not the meta kernel's."""
+    cpu = [torch.zeros(s) for s in shapes]
+    with pytest.raises(RuntimeError) as on_cpu:
+        target(*cpu)
+    module_or_fn = as_meta(target) if op == "call_module" else target
+    with pytest.raises(RuntimeError) as shortcut_says:
+        shortcut(op, module_or_fn, tuple(meta(*s) for s in shapes), {})
+    assert str(shortcut_says.value) == str(on_cpu.value)
+
+
+@pytest.mark.parametrize(("a", "b"), [((2, 3), (4, 5)), ((7, 2, 3), (2, 4)), ((3,), (2, 2, 1, 4))])
+def test_shapes_that_cannot_broadcast_raise_as_torch_does_on_the_cpu(a, b):
+    with pytest.raises(RuntimeError) as on_cpu:
+        operator.add(torch.zeros(a), torch.zeros(b))
+    with pytest.raises(RuntimeError) as shortcut_says:
+        shortcut("call_function", operator.add, (meta(*a), meta(*b)), {})
+    assert str(shortcut_says.value) == str(on_cpu.value)
 
 
 def test_a_lecture_cnn_is_checked_and_followed_without_loading_torch_dynamo():
@@ -136,10 +171,10 @@ def test_a_lecture_cnn_is_checked_and_followed_without_loading_torch_dynamo():
         rebuilt = trace(model)
         check = ReproductionCheck(rebuilt, model)
         check.check((((2, 3, 16, 16), torch.float32),))
-        print(len(steps), "torch._dynamo" in sys.modules)
+        print(len(steps), "torch._dynamo" in sys.modules, "sympy" in sys.modules)
     """)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["12", "False"]
+    assert out.stdout.split() == ["12", "False", "False"], "nor sympy (torch._check's first use)"
 
 
 def test_a_model_that_fails_on_meta_says_so_plainly_without_loading_torch_dynamo():

@@ -64,7 +64,7 @@ def _meta_tensors(template: nn.Module) -> dict[int, Any]:
     """Each parameter and buffer's stand-in on the meta device, by identity (for deepcopy's memo)."""
     memo: dict[int, Any] = {}
     for tensor in [*template.parameters(), *template.buffers()]:
-        empty = torch.empty_like(tensor, device="meta")
+        empty = torch.empty(tensor.shape, dtype=tensor.dtype, device="meta")  # empty_like would import sympy
         is_parameter = isinstance(tensor, nn.Parameter)
         memo[id(tensor)] = nn.Parameter(empty, tensor.requires_grad) if is_parameter else empty
     return memo

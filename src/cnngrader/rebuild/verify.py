@@ -150,12 +150,6 @@ def confirm(module: nn.Module, example: torch.Tensor, *, runs: bool) -> None:
         check.confirm(((tuple(example.shape), example.dtype),), runs=runs)
 
 
-def warm_up() -> None:
-    """Load torch's meta kernels now (about a second, once per process) rather than at the first check."""
-    with torch.no_grad():
-        nn.functional.linear(torch.empty(2, 4, device="meta"), torch.empty(3, 4, device="meta"))
-
-
 class _SizeLimiter(MetaInterpreter):
     """Runs the graph on meta tensors and refuses any step that would be too large."""
 

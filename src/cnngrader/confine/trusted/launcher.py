@@ -169,10 +169,26 @@ class _Layout:
 
 
 def prepare_font_cache(dest: Path) -> None:
-    """Copy the trusted side's ``fontlist-*.json`` into ``dest`` (building it once if needed)."""
-    import matplotlib
-    import matplotlib.font_manager
+    """Copy the trusted side's ``fontlist-*.json`` into ``dest`` (building it once if needed).
 
+    Where matplotlib keeps it is found without importing matplotlib (half a second, on the path
+    of every cold start); only a machine without the file yet imports it to build one.
+    """
     dest.mkdir(parents=True, exist_ok=True)
-    for path in Path(matplotlib.get_cachedir()).glob("fontlist-*.json"):
+    found = sorted(_matplotlib_cachedir().glob("fontlist-*.json"))
+    if not found:
+        import matplotlib
+        import matplotlib.font_manager  # builds the font list on first import
+
+        found = sorted(Path(matplotlib.get_cachedir()).glob("fontlist-*.json"))
+    for path in found:
         shutil.copyfile(path, dest / path.name)
+
+
+def _matplotlib_cachedir() -> Path:
+    """``matplotlib.get_cachedir()`` as it resolves on Linux when the folder is writable."""
+    configured = os.environ.get("MPLCONFIGDIR")
+    if configured:
+        return Path(configured)
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "matplotlib"

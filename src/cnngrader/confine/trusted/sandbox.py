@@ -24,12 +24,6 @@ if TYPE_CHECKING:  # imported where used: they pull in torch, which start() must
 DEFAULT_LIMITS = Limits()
 
 
-def _warm_trusted_side() -> None:
-    from cnngrader.rebuild.verify import warm_up
-
-    warm_up()
-
-
 class Sandbox:
     """One warm zygote; each :meth:`run` forks a confined child from it for one submission."""
 
@@ -61,8 +55,6 @@ class Sandbox:
         if minimum > maximum:
             raise UsageError(f"minimum isolation {minimum} is above the maximum {maximum}")
         sandbox = cls(minimum=minimum, maximum=maximum, limits=limits)
-        # The reproduction check needs torch's meta kernels: load them while the zygote starts.
-        threading.Thread(target=_warm_trusted_side, name="cnngrader-warm-up").start()
         try:
             sandbox._zygote = sandbox._launch()
         except BaseException:
