@@ -46,6 +46,33 @@ def test_assignment_and_grade_cells_come_from_the_source_notebook(course: Path):
         assert ensure_assignment(gb, c, "quiz6") == ()  # idempotent
 
 
+def test_a_creation_cut_short_is_finished_by_the_next_grade(course: Path, monkeypatch):
+    """nbgrader commits grade cells one at a time; a grade killed among them leaves a partial
+    notebook in the gradebook, which the next grade completes (and never counts as complete)."""
+    import nbgrader.api
+
+    c = Course.open(course)
+    saved: list[str] = []
+    original = nbgrader.api.Gradebook.update_or_create_grade_cell
+
+    def killed_after_three(self, name, *args, **kwargs):
+        if len(saved) == 3:
+            raise KeyboardInterrupt("the grade was stopped here")
+        saved.append(name)
+        return original(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(nbgrader.api.Gradebook, "update_or_create_grade_cell", killed_after_three)
+    with open_gradebook(c) as gb, pytest.raises(KeyboardInterrupt):
+        ensure_assignment(gb, c, "quiz6")
+    monkeypatch.undo()
+    with open_gradebook(c) as gb:
+        assert len(gb.find_notebook("quiz6", "quiz6").grade_cells) == 3
+        assert ensure_assignment(gb, c, "quiz6") == ()
+        assert sorted(cell.name for cell in gb.find_notebook("quiz6", "quiz6").grade_cells) == sorted(QUESTIONS)
+        assert gb.find_assignment("quiz6").max_score == 10
+    assert not list((course / ".cnngrader" / "gradebook").glob("*.creating"))
+
+
 def test_missing_grade_cells_and_missing_source_are_reported(course: Path):
     import nbformat
 

@@ -136,15 +136,23 @@ def is_locked(exc: BaseException) -> bool:
 def ensure_assignment(gb: Gradebook, course: Course, assignment: str) -> tuple[str, ...]:
     """Create the assignment, notebook and grade cells from ``source/`` if the gradebook lacks them.
 
-    Returns problems worth telling the TA (questions without a grade cell).
+    nbgrader commits the cells one by one: a grade killed while creating them leaves a marker, and
+    the next one creates them again (nbgrader updates what exists). Returns problems worth telling
+    the TA (questions without a grade cell).
     """
     from nbgrader.api import MissingEntry
 
     name = course.assignment(assignment).notebook_id
+    creating = course.state_dir / "gradebook" / f"{assignment}.creating"
     try:
         notebook = gb.find_notebook(name, assignment)
     except MissingEntry:
+        notebook = None
+    if notebook is None or creating.exists():
+        creating.parent.mkdir(parents=True, exist_ok=True)
+        creating.touch()
         create_from_source(gb, course, assignment)
+        creating.unlink()
         notebook = gb.find_notebook(name, assignment)
     cells = {cell.name for cell in notebook.grade_cells}
     return tuple(
