@@ -68,7 +68,8 @@ def test_a_creation_cut_short_is_finished_by_the_next_grade(course: Path, monkey
     with open_gradebook(c) as gb:
         assert len(gb.find_notebook("quiz6", "quiz6").grade_cells) == 3
         assert ensure_assignment(gb, c, "quiz6") == ()
-        assert sorted(cell.name for cell in gb.find_notebook("quiz6", "quiz6").grade_cells) == sorted(QUESTIONS)
+        cells = gb.find_notebook("quiz6", "quiz6").grade_cells
+        assert sorted(cell.name for cell in cells) == sorted(QUESTIONS)
         assert gb.find_assignment("quiz6").max_score == 10
     assert not list((course / ".cnngrader" / "gradebook").glob("*.creating"))
 
