@@ -104,6 +104,9 @@ def cell_outputs(report: CellReport) -> list[dict[str, Any]]:
         why = "this cell ran out of time and was stopped"
         out.append({"output_type": "error", "ename": "Timeout", "evalue": why,
                     "traceback": [f"Timeout: {why}"]})  # fmt: skip
+    elif report.status is CellStatus.SKIPPED and report.evalue:  # a demo cell, or no time was left
+        note = f"<{_cap(report.evalue)}>"
+        out.append({"output_type": "display_data", "data": {"text/plain": note}, "metadata": {}})
     return out
 
 
