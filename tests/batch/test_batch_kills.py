@@ -115,14 +115,19 @@ def test_command_killed_mid_batch_then_rerun_grades_everything_once(course):
 
 
 def test_ctrl_c_stops_quickly_keeps_finished_grades_and_rerun_finishes(course):
-    cases = slow_course(course, seconds=0.6)
+    # Slow enough that Ctrl-C surely lands mid-batch, however busy the machine (ten left, 20 s of work).
+    cases = slow_course(course, seconds=2.0)
     proc = start_grade(course)
     wait_for(lambda: len(records(course)) >= 2)
     workers = children(proc.pid)
     started = time.monotonic()
+    assert proc.poll() is None, "the batch ended before Ctrl-C could be tested"
+    graded_before = len(records(course))
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=30)
-    assert proc.returncode == 130 and "Interrupted" in err
+    after = len(records(course))
+    said = f"exit {proc.returncode}, {graded_before} graded at Ctrl-C, {after} after: {err[-300:]}"
+    assert proc.returncode == 130 and "Interrupted" in err, said
     assert time.monotonic() - started < 15  # a few seconds on a quiet machine
     wait_gone(workers, timeout=10)  # stopped with the command, not orphaned
     done = records(course)
