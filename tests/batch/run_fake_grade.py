@@ -7,6 +7,7 @@ Exits 130 on Ctrl-C, like the CLI.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from cnngrader.course import Course
 
 
 def main() -> int:
+    # Ctrl-C as a terminal delivers it: a test run in the background (an asynchronous list of a
+    # non-interactive shell, as `make test &` is) starts every process with SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     p = argparse.ArgumentParser()
     p.add_argument("course", type=Path)
     p.add_argument("--jobs", type=int, default=2)
