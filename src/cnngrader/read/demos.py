@@ -70,9 +70,9 @@ def _names(source: str) -> _Names | None:
     takes it from the notebook's globals. Where in doubt (a branch that may not run), it counts.
     None if the cell does not parse.
     """
-    tree = parsed(source)
-    if tree is None or len(source) > CACHED_CHARS:
-        return None  # it does not parse (or is too big to analyse): it runs
+    tree = None if len(source) > CACHED_CHARS else parsed(source)
+    if tree is None:
+        return None  # too big to analyse, or it does not parse: it runs
     try:
         table = symtable.symtable(source, "<cell>", "exec")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
