@@ -26,6 +26,18 @@ def test_the_lecture_cnn_in_words_is_the_lecture_cnn() -> None:
     assert steps_from_words(LECTURE_WORDS, INPUT) == model_steps(spell.Sequential(), INPUT)
 
 
+def test_words_still_follow_where_a_notebook_replaced_parameters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hostile notebook swaps ``nn.Module.parameters``/``named_parameters`` for its own CPU tensor:
+    the reference in words still runs on meta tensors (a CPU input made it fail at its Linear,
+    after importing torch._dynamo, over a second of the student's check cell)."""
+    expected = steps_from_words(LECTURE_WORDS, INPUT)
+    fake = nn.Parameter(torch.zeros(1337))
+    monkeypatch.setattr(nn.Module, "parameters", lambda self, recurse=True: iter([fake]))
+    monkeypatch.setattr(nn.Module, "named_parameters", lambda self, *a, **k: iter([("weight", fake)]))
+    found = steps_from_words(LECTURE_WORDS, INPUT)  # (its parameter counts are the notebook's to fake)
+    assert [(s.op, s.shape) for s in found] == [(s.op, s.shape) for s in expected]
+
+
 @pytest.mark.parametrize(
     ("words", "shape", "described"),
     [

@@ -9,7 +9,7 @@ model is followed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -183,12 +183,29 @@ def _unused(model: torch.nn.Module, traced: torch.fx.GraphModule | None = None) 
 
 
 def _example_input(model: torch.nn.Module, input_shape: tuple[int, ...]) -> torch.Tensor:
-    tensors = [*model.parameters(), *model.buffers()]
+    tensors = list(_own_tensors(model))
     device = tensors[0].device if tensors else torch.device("cpu")
     if device.type == "meta":  # reference models live on "meta": shapes without any arithmetic
         return torch.empty(BATCH, *input_shape, device=device)
     generator = torch.Generator().manual_seed(0)
     return torch.randn(BATCH, *input_shape, generator=generator).to(device)
+
+
+def _own_tensors(model: torch.nn.Module) -> Iterator[torch.Tensor]:
+    """The parameters and buffers of ``model`` and its submodules, read from the modules' own
+    dictionaries rather than through ``parameters()``: a notebook that replaced those methods (a
+    hostile one) must not turn a reference model's meta input into a CPU one, whose mixed-device
+    steps fall back to kernels that import torch._dynamo (over a second in a check cell)."""
+    stack, seen = [model], set()
+    while stack:
+        module = stack.pop()
+        if id(module) in seen:
+            continue
+        seen.add(id(module))
+        own = vars(module)
+        for kind in ("_parameters", "_buffers"):
+            yield from (t for t in own.get(kind, {}).values() if isinstance(t, torch.Tensor))
+        stack.extend(m for m in own.get("_modules", {}).values() if isinstance(m, torch.nn.Module))
 
 
 def _without_batch(shape: tuple[int, ...] | None) -> tuple[int, ...] | None:
