@@ -50,6 +50,35 @@ def test_a_minimum_above_the_maximum_is_a_usage_error():
         Sandbox.start(minimum=IsolationLevel.BUBBLEWRAP, maximum=IsolationLevel.SECCOMP)
 
 
+def test_a_sandbox_started_in_the_background_outlives_the_thread_that_started_it():
+    """``check`` boots the zygote while it imports torch. bubblewrap's --die-with-parent ties the
+    zygote to the thread that launched it: the first run must find that zygote, not restart one."""
+    started = time.monotonic()
+    with Sandbox.start(limits=LIMITS, background=True) as sandbox:
+        assert time.monotonic() - started < 1.0  # returned before the zygote booted
+        assert sandbox.isolation is IsolationLevel.BUBBLEWRAP  # waits for it
+        time.sleep(0.3)
+        run = sandbox.run(["x = 6 * 7"])
+        assert run.value("x") == 42 and sandbox.restarts == 0
+        zygote = sandbox.zygote_pid
+    assert not Path(f"/proc/{zygote}").exists() or _zombie(zygote)
+
+
+def _zombie(pid: int) -> bool:
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+
+
+def test_a_background_start_that_fails_raises_at_first_use(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # bwrap made unavailable
+    sandbox = Sandbox.start(minimum=IsolationLevel.BUBBLEWRAP, background=True)
+    with pytest.raises(IsolationError, match="bwrap is not installed"):
+        sandbox.run(["x = 1"])
+    with pytest.raises(IsolationError, match="closed"):
+        sandbox.run(["x = 1"])
+    sandbox.close()
+
+
 def test_without_bwrap_the_sandbox_falls_back_to_seccomp(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))  # bwrap made unavailable
     monkeypatch.setenv("CNNGRADER_TEST_SECRET", "hunter2")  # must not reach the child

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import math
 import pickle
 import socket
+import struct
 
 import pytest
+import safetensors.torch
 import torch
 
 from cnngrader.confine.shared.wire import (
@@ -21,6 +24,8 @@ from cnngrader.confine.shared.wire import (
     pack,
     recv_frame,
     send_frame,
+    tensors_from_bytes,
+    tensors_to_bytes,
     unpack,
 )
 from cnngrader.confine.trusted.channel import Channel
@@ -162,3 +167,70 @@ def test_objects_with_reduce_cannot_be_sent():
     with pytest.raises(WireError):
         pack({}, {"v": Bait()})
     assert not Bait.fired
+
+
+# --- the safetensors payload, written and read here --------------------------------------------
+
+
+def _payload(header: dict, data: bytes) -> bytes:
+    text = json.dumps(header).encode()
+    return struct.pack("<Q", len(text)) + text + data
+
+
+def test_payloads_are_safetensors_both_ways():
+    """What is written here is what the safetensors package reads, and the other way round."""
+    tensors = {"w": torch.randn(3, 4), "n": torch.arange(5), "flag": torch.tensor([True, False]),
+               "h": torch.ones(2, dtype=torch.bfloat16), "empty": torch.zeros(0, 3), "s": torch.tensor(2.5)}
+    for read in (safetensors.torch.load(bytes(tensors_to_bytes(tensors))),
+                 tensors_from_bytes(safetensors.torch.save(tensors))):
+        assert read.keys() == tensors.keys()
+        for name, back in read.items():
+            assert torch.equal(back, tensors[name]) and back.dtype == tensors[name].dtype
+
+
+def test_tensors_read_are_independent_and_not_copied():
+    payload = tensors_to_bytes({"a": torch.ones(1000), "b": torch.ones(1000)})
+    start = torch.frombuffer(payload, dtype=torch.uint8).data_ptr()
+    a, b = tensors_from_bytes(payload).values()
+    assert start <= a.data_ptr() < start + len(payload)  # read in place
+    a.mul_(3)  # one storage each: autograd's count of in-place changes is not shared
+    assert b._version == 0 and torch.equal(b, torch.ones(1000))
+
+
+def test_a_tensor_not_aligned_for_its_dtype_is_copied_and_read_right():
+    data = bytes([7]) + struct.pack("<3f", 1.0, 2.0, 3.0)
+    header = {"u": {"dtype": "U8", "shape": [1], "data_offsets": [0, 1]},
+              "f": {"dtype": "F32", "shape": [3], "data_offsets": [1, 13]}}
+    back = tensors_from_bytes(bytearray(_payload(header, data)))
+    assert back["f"].tolist() == [1.0, 2.0, 3.0] and back["u"].tolist() == [7]
+
+
+F32 = {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}
+
+
+@pytest.mark.parametrize(("header", "data"), [
+    ({"a": {**F32, "data_offsets": [0, 12]}}, bytes(12)),  # the size does not match the shape
+    ({"a": F32}, bytes(12)),  # bytes after the last tensor
+    ({"a": F32, "b": {**F32, "data_offsets": [4, 12]}}, bytes(12)),  # overlapping
+    ({"a": F32, "b": {**F32, "data_offsets": [12, 20]}}, bytes(20)),  # a gap
+    ({"a": {**F32, "data_offsets": [0, 16]}}, bytes(8)),  # beyond the data
+    ({"a": {**F32, "dtype": "PICKLE"}}, bytes(8)),
+    ({"a": {**F32, "shape": [-1, -2]}}, bytes(8)),
+    ({"a": {**F32, "shape": [True, 2]}}, bytes(8)),
+    ({"a": {**F32, "extra": 1}}, bytes(8)),
+    ({"a": {"dtype": "F32", "shape": [0, 2**70], "data_offsets": [0, 0]}}, b""),
+    ({"__metadata__": {"k": 1}}, b""),
+    ([1, 2], b""),
+])
+def test_malformed_safetensors_payloads_are_refused(header, data):
+    with pytest.raises(WireError, match="safetensors"):
+        tensors_from_bytes(_payload(header, data))
+
+
+@pytest.mark.parametrize("payload", [
+    b"", b"\x01\x02", struct.pack("<Q", 2**40) + b"{}", struct.pack("<Q", 3) + b"{}x",
+    struct.pack("<Q", 2) + b"\xff\xfe",
+])
+def test_truncated_or_garbled_payloads_are_refused(payload):
+    with pytest.raises(WireError, match="safetensors"):
+        tensors_from_bytes(payload)

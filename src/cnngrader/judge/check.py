@@ -24,9 +24,11 @@ from cnngrader.course.course import Course
 from cnngrader.course.students import ENV_VAR, Whose, folder_student, stated_in_sources, whose_variant
 from cnngrader.course.variants import Variant, VariantHook, variant_hook
 from cnngrader.errors import NotebookError
+from cnngrader.judge import memory
 from cnngrader.judge.remote import RemoteSubmission
 from cnngrader.judge.session import HiddenSuite
 from cnngrader.judge.stages import Stage, StageClock, Timings
+from cnngrader.judge.warm import warm_up
 from cnngrader.read import read_notebook
 from cnngrader.read.demos import WHY as DEMO_NOT_RUN
 from cnngrader.read.demos import demo_sources, skippable
@@ -97,6 +99,19 @@ class Judge:
             if assignment not in self._hooks:
                 self._hooks[assignment] = variant_hook(self.course, assignment)
             return self._hooks[assignment]
+
+    def prepare(self, assignment: str) -> None:
+        """What a first grade of ``assignment`` would do before it runs a notebook, done now.
+
+        The hidden suite is collected, the course's demo cells and variants read, the rebuild
+        paths warmed on a model of the judge's own, and start-up frozen out of the collector's
+        way. A cold ``check`` does this while its zygote is still booting.
+        """
+        self.suite(assignment)
+        self.demos(assignment)
+        self.variants(assignment)
+        warm_up()
+        memory.freeze_startup()
 
     def demos(self, assignment: str) -> frozenset[str]:
         """The code of the demo cells of the course's own notebook (none if it cannot be read)."""
@@ -199,6 +214,7 @@ def check_notebooks(
     judge = Judge(course=course, minimum_isolation=minimum_isolation, assignments=(assignment,),
                   sandbox=sandbox)  # fmt: skip
     with judge:
+        judge.prepare(assignment)
         return [_check_one(judge, path, assignment, seed, student) for path in paths]
 
 

@@ -1,14 +1,14 @@
-"""A cold start in parallel: the zygote boots while this process imports torch and pytest.
+"""A cold start in parallel: the zygote boots while this process imports torch and gets ready.
 
-Both take about a second here; done one after the other they were most of a cold
-``cnngrader check``. Only light modules are imported on the calling thread before the zygote
-is launched.
+A cold ``cnngrader check`` waits for two things of about a second and a half each: the zygote
+(torch and matplotlib, imported inside the sandbox) and the trusted side (torch, pytest, the
+hidden suite). The sandbox is started in the background before anything heavy is imported; the
+caller imports, collects and warms its judge meanwhile (:meth:`Judge.prepare`), and its first use
+of the sandbox waits for the zygote.
 """
 
 from __future__ import annotations
 
-import importlib
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -17,26 +17,16 @@ if TYPE_CHECKING:
     from cnngrader.confine.trusted.sandbox import Sandbox
     from cnngrader.course.course import Course
 
-HEAVY = ("torch", "pytest", "nbformat", "cnngrader.judge.check")
-
-
-def _import_heavy() -> None:
-    for name in HEAVY:
-        importlib.import_module(name)
-
 
 @contextmanager
 def prestarted_sandbox(*, course: Course, minimum_isolation: str | None) -> Iterator[Sandbox]:
-    """Start the sandbox while a thread imports the trusted side; the caller's judge adopts it."""
+    """A sandbox whose zygote boots in the background; the caller's judge adopts it."""
     from cnngrader.confine.shared.levels import IsolationLevel
     from cnngrader.confine.trusted.sandbox import Sandbox
 
-    loader = threading.Thread(target=_import_heavy, name="cnngrader-imports", daemon=True)
-    loader.start()
     minimum = IsolationLevel(minimum_isolation) if minimum_isolation else IsolationLevel.RLIMITS
-    sandbox = Sandbox.start(minimum=minimum, limits=course.limits)
+    sandbox = Sandbox.start(minimum=minimum, limits=course.limits, background=True)
     try:
-        loader.join()
         yield sandbox
     finally:
         sandbox.close()

@@ -56,7 +56,7 @@ class Child:
         request = self.recv()
         if request is None or request.header.get("op") != "cells":
             return
-        cells = json.loads(request.payload.decode("utf-8")) if request.payload else []
+        cells = json.loads(bytes(request.payload).decode("utf-8")) if request.payload else []
         self.run_cells(cells if isinstance(cells, list) else [], set(request.header.get("skip", [])))
         # Probes print nothing anyone reads; drop it rather than let it pile up.
         sys.stdout = sys.stderr = CappedText(0)

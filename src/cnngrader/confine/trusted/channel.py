@@ -11,7 +11,7 @@ import socket
 import time
 
 from cnngrader.confine.shared.limits import MiB
-from cnngrader.confine.shared.wire import PREFIX, Frame, check_sizes, decode_header, encode_frame
+from cnngrader.confine.shared.wire import PREFIX, Frame, check_sizes, decode_header, frame_head
 
 
 class ChannelTimeout(Exception):
@@ -29,22 +29,14 @@ class Channel:
         sock.setblocking(False)
         self._sock = sock
         self._max_payload = max_payload
-        self._buffer = bytearray()
 
     def fileno(self) -> int:
         return self._sock.fileno()
 
     def send(self, frame: Frame, deadline: float) -> None:
-        data = memoryview(encode_frame(frame, max_payload=self._max_payload))
-        while data:
-            self._wait(select.POLLOUT, deadline)
-            try:
-                sent = self._sock.send(data[: 4 * MiB])
-            except BlockingIOError:
-                continue
-            except OSError as exc:  # EPIPE, ECONNRESET: the child is gone
-                raise ChannelClosed(str(exc)) from None
-            data = data[sent:]
+        self._send_all(memoryview(frame_head(frame, max_payload=self._max_payload)), deadline)
+        if frame.payload:
+            self._send_all(memoryview(frame.payload).cast("B"), deadline)
 
     def recv(self, deadline: float) -> Frame:
         header_len, payload_len = PREFIX.unpack(self._read(PREFIX.size, deadline))
@@ -56,21 +48,33 @@ class Channel:
     def close(self) -> None:
         self._sock.close()
 
-    def _read(self, size: int, deadline: float) -> bytes:
-        while len(self._buffer) < size:
+    def _send_all(self, data: memoryview, deadline: float) -> None:
+        while data:
+            self._wait(select.POLLOUT, deadline)
+            try:
+                sent = self._sock.send(data[: 4 * MiB])
+            except BlockingIOError:
+                continue
+            except OSError as exc:  # EPIPE, ECONNRESET: the child is gone
+                raise ChannelClosed(str(exc)) from None
+            data = data[sent:]
+
+    def _read(self, size: int, deadline: float) -> bytearray:
+        """Exactly ``size`` bytes, read straight into one buffer (a payload is not copied again)."""
+        buf = bytearray(size)
+        view, got = memoryview(buf), 0
+        while got < size:
             self._wait(select.POLLIN, deadline)
             try:
-                chunk = self._sock.recv(min(max(size - len(self._buffer), 64 * 1024), 4 * MiB))
+                n = self._sock.recv_into(view[got:], min(size - got, 4 * MiB))
             except BlockingIOError:
                 continue
             except OSError as exc:
                 raise ChannelClosed(str(exc)) from None
-            if not chunk:
+            if not n:
                 raise ChannelClosed("the child closed its socket")
-            self._buffer += chunk
-        data = bytes(self._buffer[:size])
-        del self._buffer[:size]
-        return data
+            got += n
+        return buf
 
     def _wait(self, events: int, deadline: float) -> None:
         poller = select.poll()

@@ -37,6 +37,10 @@ class Sandbox:
         self._zygote: ZygoteProcess | None = None
         self._current: Run | None = None
         self._lock = threading.Lock()
+        self._launching: threading.Thread | None = None  # start(background=True): the first launch
+        self._launched = threading.Event()
+        self._released = threading.Event()
+        self._launch_error: BaseException | None = None
         self.restarts = 0
 
     @classmethod
@@ -46,15 +50,23 @@ class Sandbox:
         minimum: IsolationLevel = IsolationLevel.RLIMITS,
         limits: Limits = DEFAULT_LIMITS,
         maximum: IsolationLevel = IsolationLevel.BUBBLEWRAP,
+        background: bool = False,
     ) -> Sandbox:
         """Start the zygote at the best level up to ``maximum``; IsolationError below ``minimum``.
 
         ``maximum`` exists to test the degraded levels (and for TAs who must avoid namespaces).
+        With ``background`` the zygote boots while the caller goes on (a cold ``check`` imports
+        torch meanwhile): the first use of the sandbox waits for it, and raises what its start raised.
         """
         minimum, maximum = IsolationLevel(minimum), IsolationLevel(maximum)
         if minimum > maximum:
             raise UsageError(f"minimum isolation {minimum} is above the maximum {maximum}")
         sandbox = cls(minimum=minimum, maximum=maximum, limits=limits)
+        if background:
+            sandbox._launching = threading.Thread(target=sandbox._first_launch, name="cnngrader-zygote-start",
+                                                  daemon=True)  # fmt: skip
+            sandbox._launching.start()
+            return sandbox
         try:
             sandbox._zygote = sandbox._launch()
         except BaseException:
@@ -65,12 +77,14 @@ class Sandbox:
     @property
     def isolation(self) -> IsolationLevel:
         """The level reached (a restarted zygote never goes below ``minimum``)."""
+        self._started()
         if self._zygote is None:
             raise IsolationError("the sandbox is closed")
         return self._zygote.level
 
     @property
     def zygote_pid(self) -> int:
+        self._started()
         if self._zygote is None:
             raise IsolationError("the sandbox is closed")
         return self._zygote.process.pid
@@ -84,6 +98,7 @@ class Sandbox:
         """
         from cnngrader.confine.trusted.run import Run
 
+        self._started()
         with self._lock:
             if self._current is not None:
                 self._current.close()
@@ -91,6 +106,9 @@ class Sandbox:
             return self._current
 
     def close(self) -> None:
+        launching = self._launching
+        if launching is not None:
+            self._launched.wait()  # a zygote still booting is closed once it is up, never left behind
         with self._lock:
             if self._current is not None:
                 self._current.close()
@@ -99,12 +117,36 @@ class Sandbox:
                 self._zygote.close()
                 self._zygote = None
             self._cleanup()
+        self._released.set()
+        if launching is not None and launching is not threading.current_thread():
+            launching.join()
 
     def __enter__(self) -> Sandbox:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _first_launch(self) -> None:
+        """The background start. The thread then waits for close(): bubblewrap's
+        ``--die-with-parent`` ends the zygote when the thread that started it ends."""
+        try:
+            self._zygote = self._launch()
+        except BaseException as exc:  # raised again by the first use of the sandbox
+            self._launch_error = exc
+        finally:
+            self._launched.set()
+        self._released.wait()
+
+    def _started(self) -> None:
+        """Wait for a zygote started in the background; raise what its start raised."""
+        if self._launching is None:
+            return
+        self._launched.wait()
+        if self._launch_error is not None:
+            error, self._launch_error = self._launch_error, None
+            self.close()
+            raise error
 
     def _spawn(self, limits: Limits) -> ChildProcess:
         from cnngrader.confine.trusted.process import ChildGone, ChildProcess

@@ -62,8 +62,10 @@ def main(argv: list[str]) -> None:
     warm_up()
     seccomp_ok, why = seccomp_self_test() if config.seccomp else (False, "not requested")
     landlock_ok, landlock_why = landlock_self_test() if config.landlock else (False, "not requested")
-    gc.collect()
-    gc.freeze()  # keeps the collector from touching (and copying) the zygote's pages in children
+    # Keeps the collector from touching (and copying) the zygote's pages in children. No collection
+    # first: start-up leaves about a thousand unreachable objects, and finding them takes 0.1 s of
+    # every zygote's start.
+    gc.freeze()
     send_message(ctrl, {"type": "hello", "pid": os.getpid(), "seccomp": seccomp_ok, "why": why,
                         "landlock": landlock_ok, "landlock_why": landlock_why,
                         "warm_seconds": time.perf_counter() - started})
