@@ -40,3 +40,18 @@ def test_events_of_a_submission_that_always_kills_its_worker(course, fake_env):
         pool.close()
     assert [type(e) for e in events] == [Retrying, GaveUp]
     assert isinstance(events[1], GaveUp) and "SIGKILL" in events[1].why and events[1].task.attempt == 2
+
+
+def test_workers_overlap_their_start_only_where_a_core_is_spare(course, monkeypatch):
+    """A worker may boot its zygote beside its own imports when fewer workers than cores start;
+    with as many workers as cores, that would only make four processes share two cores."""
+    from cnngrader.batch import pool as pool_module
+    from cnngrader.batch.worker import _parser
+
+    monkeypatch.setattr(pool_module.os, "cpu_count", lambda: 2)
+    spec = WorkerSpec(course, "quiz6", course / ".cnngrader" / "logs", FAKE_JUDGE)
+    assert Pool(spec, 1, task_timeout=60)._spare_cores()
+    assert not Pool(spec, 2, task_timeout=60)._spare_cores()
+    command = spec.command(overlap_start=True)
+    assert _parser().parse_args(command[3:]).overlap_start
+    assert not _parser().parse_args(spec.command()[3:]).overlap_start

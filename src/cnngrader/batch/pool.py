@@ -44,9 +44,11 @@ class WorkerSpec:
     judge: str = DEFAULT_JUDGE
     minimum_isolation: str | None = None
 
-    def command(self) -> list[str]:
+    def command(self, *, overlap_start: bool = False) -> list[str]:
+        """``overlap_start``: the worker's zygote boots while it imports torch (where a core is free)."""
         cmd = [sys.executable, "-m", "cnngrader.batch.worker", "--course", str(self.course_root)]
         cmd += ["--assignment", self.assignment, "--judge", self.judge]
+        cmd += ["--overlap-start"] if overlap_start else []
         return cmd + (["--minimum-isolation", self.minimum_isolation] if self.minimum_isolation else [])
 
 
@@ -144,6 +146,11 @@ class Pool:
         self._interrupted = False
         self._selector = selectors.DefaultSelector()
 
+    def _spare_cores(self) -> bool:
+        """Whether a starting worker may use two cores: with as many workers as cores, starting
+        each one's zygote beside its imports only makes four processes share two cores."""
+        return self.size < (os.cpu_count() or 1)
+
     @property
     def pids(self) -> list[int]:
         return [w.proc.pid for w in self._workers.values()]
@@ -185,8 +192,8 @@ class Pool:
             # Own session: a Ctrl-C at the terminal reaches the coordinator only, which decides;
             # and the worker's whole process group can be swept when it must die.
             proc = subprocess.Popen(
-                self.spec.command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
-                start_new_session=True, close_fds=True,
+                self.spec.command(overlap_start=self._spare_cores()), stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=log, start_new_session=True, close_fds=True,
             )  # fmt: skip
         worker = _Worker(slot, proc)
         self._workers[slot] = worker

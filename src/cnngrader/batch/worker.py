@@ -18,7 +18,7 @@ import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from cnngrader.batch import outputs
 from cnngrader.batch.fingerprint import SuiteDigest, content_key, engine_digest, notebook_digest, suite_digest
@@ -30,6 +30,7 @@ from cnngrader.confine.trusted.procfs import peak_rss_kb, rss_kb, tree_peak_rss_
 from cnngrader.course.course import Course
 from cnngrader.errors import CnngraderError
 from cnngrader.judge import memory
+from cnngrader.judge.prestart import background_sandbox
 from cnngrader.results import Result
 
 DEFAULT_JUDGE = "cnngrader.judge.check:Judge"
@@ -81,7 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         course = Course.open(args.course)
         # Hashed before the suite is collected: a test edited meanwhile makes the next run regrade.
         fingerprints = Fingerprints.of(course, args.assignment)
-        judge = start_judge(args.judge, course, args.assignment, args.minimum_isolation)
+        judge = start_judge(args.judge, course, args.assignment, args.minimum_isolation,
+                            overlap=args.overlap_start)  # fmt: skip
     except CnngraderError as exc:
         _send(proto_out, Fatal(type(exc).__name__, str(exc), exc.exit_code))
         return exc.exit_code
@@ -94,14 +96,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def start_judge(factory: str, course: Course, assignment: str, minimum_isolation: str | None) -> JudgeLike:
-    """Build the judge and collect the hidden suite now, so the first submission is not slower."""
+def start_judge(
+    factory: str, course: Course, assignment: str, minimum_isolation: str | None, *, overlap: bool = False
+) -> JudgeLike:
+    """Build the judge and get it ready now (hidden suite collected; the default judge also warms
+    its paths), so the first submission is not slower. With ``overlap``, the default judge's
+    zygote boots while this process imports torch."""
     module, _, name = factory.partition(":")
-    judge: JudgeLike = getattr(importlib.import_module(module), name)(
-        course=course, minimum_isolation=minimum_isolation
-    )
+    options: dict[str, Any] = {"course": course, "minimum_isolation": minimum_isolation}
+    if overlap and factory == DEFAULT_JUDGE:
+        options["sandbox"] = background_sandbox(course=course, minimum_isolation=minimum_isolation)
     try:
-        judge.suite(assignment)
+        judge: JudgeLike = getattr(importlib.import_module(module), name)(**options)
+    except BaseException:
+        if "sandbox" in options:
+            options["sandbox"].close()
+        raise
+    try:
+        prepare = getattr(judge, "prepare", None)  # test doubles only collect
+        (prepare if callable(prepare) else judge.suite)(assignment)
     except BaseException:
         judge.close()
         raise
@@ -185,6 +198,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--assignment", required=True)
     p.add_argument("--judge", default=DEFAULT_JUDGE, help="module:callable building the judge")
     p.add_argument("--minimum-isolation", default=None)
+    p.add_argument("--overlap-start", action="store_true", help="boot the zygote while importing torch")
     return p
 
 
