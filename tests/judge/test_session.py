@@ -89,6 +89,18 @@ def test_outcomes_points_and_messages(suite: HiddenSuite) -> None:
     assert q1.tests[0].name == "q1 is a string" and q1.tests[1].name == "right"
 
 
+def test_failures_are_not_formatted_by_pytest(suite: HiddenSuite, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest's traceback of a failing test (tens of ms each, from parsing the test's source) is
+    never read: results come from the exception itself, so it is not made at all."""
+    from _pytest import nodes
+
+    formatted: list[object] = []
+    monkeypatch.setattr(nodes.Node, "_repr_failure_py", lambda self, *a, **k: formatted.append(self))
+    questions = suite.run(LocalSubmission({"q1": "B"}), seed=1)
+    assert outcomes(questions, "q1") == ["passed", "failed", "passed", "passed"]
+    assert outcomes(questions, "q2") == ["error"] and not formatted
+
+
 def test_reruns_do_not_leak_between_submissions(suite: HiddenSuite) -> None:
     assert outcomes(suite.run(LocalSubmission({}), seed=1), "q1") == ["not_attempted"] * 4
     assert outcomes(suite.run(LocalSubmission({"q1": "slow"}), seed=1), "q1")[2] == "timeout"
