@@ -135,7 +135,7 @@ class _LoopPlugin:
         """A failed test's report without pytest's formatted traceback.
 
         pytest parses the test's source to format it (about 30 ms per failing test, 0.14 s of a
-        typical lab6 grade), and nothing reads it: a result is made from ``call.excinfo``
+        typical grade of the shipped lab), and nothing reads it: a result is made from ``call.excinfo``
         (:func:`cnngrader.judge.plugin.test_result`). Skips keep pytest's own report.
         """
         excinfo, when = call.excinfo, call.when
