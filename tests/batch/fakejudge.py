@@ -52,6 +52,9 @@ class FakeJudge:
             raise IsolationError("the fake judge cannot reach bubblewrap")
         self.keys: dict[str, dict[str, Any]] = {}
 
+    def prepare(self, assignment: str) -> None:
+        self.suite(assignment)
+
     def suite(self, assignment: str) -> dict[str, Any]:
         if assignment not in self.keys:
             folder = self.course_root / "autograder" / assignment

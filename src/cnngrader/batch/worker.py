@@ -52,7 +52,8 @@ class JudgeLike(Protocol):
     @property
     def isolation(self) -> IsolationLevel: ...
 
-    def suite(self, assignment: str) -> object: ...
+    def prepare(self, assignment: str) -> None:
+        """Everything a first grade needs before a notebook runs (at least the hidden suite collected)."""
 
     def grade(
         self, *, path: Path, assignment: str, seed: int | None = None, student: str | None = None
@@ -113,8 +114,7 @@ def start_judge(
             options["sandbox"].close()
         raise
     try:
-        prepare = getattr(judge, "prepare", None)  # test doubles only collect
-        (prepare if callable(prepare) else judge.suite)(assignment)
+        judge.prepare(assignment)
     except BaseException:
         judge.close()
         raise
