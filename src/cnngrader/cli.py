@@ -18,7 +18,10 @@ LEVELS = ("rlimits", "seccomp", "bubblewrap")
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from cnngrader.judge.memory import huge_pages_for_tensors
     from cnngrader.judge.prestart import prestarted_sandbox
+
+    huge_pages_for_tensors()  # before torch is imported
 
     course = Course.open(args.course)
     course.assignment(args.assignment)  # a usage or course error before any process starts

@@ -50,3 +50,10 @@ def test_frozen_start_up_is_left_out_of_collections() -> None:
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_large_tensors_are_asked_for_on_huge_pages() -> None:
+    env: dict[str, str] = {}
+    assert memory.huge_pages_for_tensors(env) == {"THP_MEM_ALLOC_ENABLE": "1"}
+    said = {"THP_MEM_ALLOC_ENABLE": "0"}  # a user who turned it off keeps it off
+    assert memory.huge_pages_for_tensors(said) == {"THP_MEM_ALLOC_ENABLE": "0"}

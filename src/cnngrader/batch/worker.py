@@ -75,6 +75,7 @@ class Fingerprints:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    memory.huge_pages_for_tensors()  # before torch is imported
     args = _parser().parse_args(argv)
     proto_in, proto_out = _claim_stdio()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides when a worker stops

@@ -22,6 +22,8 @@ from cnngrader.confine.shared.levels import IsolationLevel
 from cnngrader.confine.shared.limits import Limits
 from cnngrader.confine.trusted import bwrap
 
+HUGE_PAGES = "THP_MEM_ALLOC_ENABLE"  # torch's CPU allocator: blocks of 2 MiB or more on huge pages
+
 STARTUP_SECONDS = 120.0  # importing torch under load can be slow; a hung start must still end
 REQUEST_SECONDS = 10.0
 LOG_TAIL_CHARS = 2000
@@ -144,6 +146,8 @@ class _Layout:
             "MPLCONFIGDIR": self.mplconfigdir,
             "OMP_NUM_THREADS": "1",
             "MKL_NUM_THREADS": "1",
+            # Large tensors on huge pages, as the trusted side has them (it may say "0").
+            HUGE_PAGES: os.environ.get(HUGE_PAGES, "1"),
         }
 
     def prefix(self, limits: Limits) -> list[str]:
