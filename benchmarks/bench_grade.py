@@ -17,8 +17,10 @@ work weighs on both; the tables show medians over the repeats.
 Reported: wall time per submission and its ratio to nbgrader's; where a worker's time goes per
 submission (the child's cells, probes to the child, rebuilding and confirming models, the hidden
 tests' own work, the rest of the judge, and what lies outside the judge: the coordinator,
-records, feedback, gradebook, process start); peak memory per worker (VmHWM of the judge, and of
-its sandbox's processes summed).
+records, feedback, gradebook, process start); peak memory per worker: VmHWM of the judge, and of
+its sandbox's processes summed (which counts the pages they share more than once), and the peak
+Pss of each worker's process tree (shared pages split among the processes that map them: what a
+worker costs the machine), sampled while it grades.
 """
 
 from __future__ import annotations
@@ -31,11 +33,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+
+from cnngrader.confine.trusted.procfs import children, descendants
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "examples" / "sample-course" / "submitted"
@@ -150,12 +155,66 @@ def release_into_gradebook(course: Path, assignment: str) -> None:
     subprocess.run(run, cwd=course, check=True, capture_output=True, env=ENV)
 
 
+class PssSampler(threading.Thread):
+    """Peak proportional set size (Pss) of each worker's process tree, sampled while it grades.
+
+    VmHWM summed over a worker's processes counts twice what they share: the torch libraries
+    mapped by the judge and by its zygote, and the zygote's pages that each child inherits until it
+    writes them. Pss splits every shared page among the processes that map it, so the sum over a
+    tree is what that tree costs the machine. The kernel keeps no peak of it: it is read every
+    ``interval`` seconds, so a peak between two readings can be missed.
+    """
+
+    def __init__(self, root: int, interval: float = 0.25) -> None:
+        super().__init__(daemon=True)
+        self.root, self.interval = root, interval
+        self.worker_peak_kb = 0  # the largest worker tree (judge, zygote, child) at one reading
+        self.all_peak_kb = 0  # everything cnngrader runs at one reading: coordinator and all workers
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.wait(self.interval):
+            workers = [p for p in children(self.root) if b"cnngrader.batch.worker" in _cmdline(p)]
+            trees = [sum(_pss_kb(q) for q in (w, *descendants(w))) for w in workers]
+            self.worker_peak_kb = max([self.worker_peak_kb, *trees])
+            self.all_peak_kb = max(self.all_peak_kb, _pss_kb(self.root) + sum(trees))
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 def time_cnngrader(course: Path, assignment: str, jobs: int) -> CnnRun:
     cmd = [sys.executable, "-c", CHILD, str(course), assignment, str(jobs)]
     start = time.perf_counter()
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=ENV)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+    sampler = PssSampler(proc.pid)
+    sampler.start()
+    stdout, stderr = proc.communicate()
     wall = time.perf_counter() - start
-    data = json.loads(out.stdout.strip().splitlines()[-1])
+    sampler.stop()
+    if proc.returncode != 0:
+        raise subprocess.CalledProcessError(proc.returncode, cmd, stdout, stderr)
+    data = json.loads(stdout.strip().splitlines()[-1])
+    data["pss_worker_peak_kb"], data["pss_all_peak_kb"] = sampler.worker_peak_kb, sampler.all_peak_kb
     start = time.perf_counter()
     idle = subprocess.run(cmd, check=True, capture_output=True, text=True, env=ENV)
     idle_wall = time.perf_counter() - start
@@ -224,9 +283,15 @@ def memory_lines(runs: dict[int, list[CnnRun]]) -> list[str]:
         sandbox = max(r.memory_mb()[1] for r in group)
         ready = max(s for r in group for w in r.data["workers"] for s in w["start_seconds"])
         errors = max(r.data["errors"] for r in group)
+        worker = max(r.data["pss_worker_peak_kb"] for r in group) / 1024
+        together = max(r.data["pss_all_peak_kb"] for r in group) / 1024
         lines.append(
             f"  N={size:<4} judge {judge:.0f} MB + sandbox {sandbox:.0f} MB = {judge + sandbox:.0f} MB "
             f"per worker; ready in {ready:.1f} s; {errors} graded with errors"
+        )
+        lines.append(
+            f"         Pss (shared pages split, sampled every 0.25 s): {worker:.0f} MB per worker at its "
+            f"peak; {together:.0f} MB for all {group[0].jobs} workers and the coordinator together"
         )
     return lines
 
@@ -262,7 +327,8 @@ def report(assignment: str, runs: dict[int, list[CnnRun]], nb: list[NbRun], sour
     lines.append("where a worker's time goes, ms per submission (wall x jobs / N): the judge's stages,")
     lines.append("the workers' start (torch, sandbox, hidden tests), and outside (coordinator, records,")
     lines.append("feedback, gradebook, idle workers):")
-    lines += [*stage_table(runs), "", "peak memory per worker (VmHWM):", *memory_lines(runs)]
+    memory = "peak memory per worker (VmHWM of the judge + the sum of its sandbox's processes; then Pss):"
+    lines += [*stage_table(runs), "", memory, *memory_lines(runs)]
     lines += agreement(runs, nb)
     return "\n".join(lines)
 
