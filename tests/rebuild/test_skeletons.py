@@ -39,14 +39,30 @@ def _same(a: nn.Module, b: nn.Module) -> None:
 
 def test_a_known_structure_gets_the_new_models_weights(carry):
     skeletons = Skeletons()
-    first, second = carry(Net()), carry(Net())
-    assert structure_key(first) == structure_key(second)
-    built, sizes = skeletons.rebuild(first)
-    again, sizes_again = skeletons.rebuild(second)
+    first, second, third = carry(Net()), carry(Net()), carry(Net())
+    assert structure_key(first) == structure_key(second) == structure_key(third)
+    built, _ = skeletons.rebuild(first)
+    again, sizes = skeletons.rebuild(second)
+    last, sizes_again = skeletons.rebuild(third)
     assert len(skeletons) == 1 and sizes is sizes_again is not None
     _same(built, rebuild(first))
     _same(again, rebuild(second))
+    _same(last, rebuild(third))
     assert not torch.equal(again.conv.weight, built.conv.weight), "the second model keeps its own weights"
+    assert not torch.equal(last.conv.weight, again.conv.weight), "a model from the skeleton has its own"
+
+
+def test_a_structure_seen_once_is_not_kept(carry):
+    """Hidden inputs drawn at random make structures that never come back: they take no memory."""
+    skeletons = Skeletons()
+    for padding in (0, 1, 2):
+        description = carry(Net(padding=padding))
+        built, sizes = skeletons.rebuild(description)
+        assert sizes is not None
+        _same(built, rebuild(description))
+    assert len(skeletons) == 0
+    skeletons.rebuild(carry(Net(padding=1)))
+    assert len(skeletons) == 1, "the second time, the structure is kept"
 
 
 def test_flags_and_modes_are_part_of_the_structure(carry):
@@ -55,7 +71,7 @@ def test_flags_and_modes_are_part_of_the_structure(carry):
     frozen = Net()
     frozen.conv.weight.requires_grad_(False)
     evaluating = Net().eval()
-    for model in (plain, frozen, evaluating, Net(padding=0)):
+    for model in (plain, frozen, evaluating, Net(padding=0)) * 2:
         skeletons.rebuild(carry(model))
     assert len(skeletons) == 4
     built, _ = skeletons.rebuild(carry(frozen))
@@ -73,6 +89,7 @@ def test_a_structure_that_cannot_be_rebuilt_is_not_kept(carry):
 
 def test_the_size_check_is_answered_once_per_structure_and_input(carry, monkeypatch):
     skeletons = Skeletons(max_elements=10)  # every step of Net on a 4x4 image is larger
+    skeletons.rebuild(carry(Net()))
     _, sizes = skeletons.rebuild(carry(Net()))
     assert sizes is not None
     runs = []
@@ -88,7 +105,7 @@ def test_the_size_check_is_answered_once_per_structure_and_input(carry, monkeypa
 def test_the_least_recently_used_structure_leaves_first(carry):
     skeletons = Skeletons(capacity=2)
     a, b, c = (carry(Net(padding=p)) for p in (0, 1, 2))
-    for description in (a, b, a, c):
+    for description in (a, a, b, b, a, c, c):  # each kept the second time it comes
         skeletons.rebuild(description)
     assert len(skeletons) == 2
     kept = set(skeletons._kept)

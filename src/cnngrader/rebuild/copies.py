@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any, TypeVar
 
@@ -167,21 +168,31 @@ def _immutable(value: Any) -> bool:
 def _state_print(module: nn.Module) -> tuple[Any, ...]:
     out: list[Any] = []
     for key, value in module.__dict__.items():
-        if key in ("_parameters", "_buffers"):
+        kind = type(value)
+        if key in _TENSOR_DICTS:
             out.append((key, tuple((name, _tensor_print(t)) for name, t in value.items())))
         elif key == "_modules":
             out.append((key, tuple((name, id(child)) for name, child in value.items())))
+        elif kind in _PLAIN:  # most of a layer's state: flags and settings (the same test as below)
+            out.append((key, value))
+        elif kind in _HOOK_DICTS:  # hooks and the like: what a test adds shows
+            out.append((key, id(value), len(value)))
         elif isinstance(value, torch.Tensor):
             out.append((key, _tensor_print(value)))
         elif _immutable(value):
             out.append((key, value))
         elif isinstance(value, torch.fx.Graph):
             out.append((key, id(value), len(value.nodes)))
-        elif isinstance(value, (dict, list, set)):  # hooks and the like: what a test adds shows
+        elif isinstance(value, (dict, list, set)):
             out.append((key, id(value), len(value)))
         else:
             out.append((key, id(value)))
     return tuple(out)
+
+
+_TENSOR_DICTS = frozenset({"_parameters", "_buffers"})
+_PLAIN = frozenset(_SCALARS)  # exact types, for speed: subclasses take the general path
+_HOOK_DICTS = frozenset({dict, OrderedDict, set, list})
 
 
 def _tensor_print(t: torch.Tensor | None) -> tuple[Any, ...] | None:

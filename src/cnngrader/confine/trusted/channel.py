@@ -64,10 +64,10 @@ class Channel:
         buf = bytearray(size)
         view, got = memoryview(buf), 0
         while got < size:
-            self._wait(select.POLLIN, deadline)
-            try:
+            try:  # what has arrived is read at once; the deadline is checked whenever none has
                 n = self._sock.recv_into(view[got:], min(size - got, 4 * MiB))
             except BlockingIOError:
+                self._wait(select.POLLIN, deadline)
                 continue
             except OSError as exc:
                 raise ChannelClosed(str(exc)) from None

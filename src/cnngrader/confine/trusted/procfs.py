@@ -57,9 +57,9 @@ def find_descendant(root: int, inner_pid: int, *, proc: Path = PROC) -> int | No
 
 
 def thread_count(pid: int, *, proc: Path = PROC) -> int | None:
-    """Threads of process ``pid``; None once it is gone."""
+    """Threads of process ``pid``; None once it is gone (asked before every probe: no pathlib)."""
     try:
-        return len(os.listdir(proc / str(pid) / "task"))
+        return len(os.listdir(f"{proc}/{pid}/task"))
     except OSError:
         return None
 
