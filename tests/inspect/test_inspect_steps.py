@@ -213,3 +213,15 @@ def test_a_stub_forward_is_not_attempted() -> None:
 
     with pytest.raises(NotAttempted, match=r"Stub\.forward still raises NotImplementedError"):
         model_steps(Stub(), (4,))
+
+
+def test_following_a_model_generates_no_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A trace that is only read skips fx's code generation and compile (half of its time)."""
+    expected = model_steps(spell.Sequential(), INPUT)
+
+    def no_codegen(*args: object, **kwargs: object) -> None:
+        raise AssertionError("fx generated code for a trace that is only read")
+
+    monkeypatch.setattr(fx.Graph, "python_code", no_codegen)
+    assert model_steps(spell.Functional(), INPUT) == expected
+    assert "not generated" in str(trace(spell.Functional(), callable_=False))

@@ -122,7 +122,7 @@ def follow_model(
 
 
 def _follow(model: torch.nn.Module, input_shape: tuple[int, ...], canonical: bool) -> Followed:
-    traced = trace.trace(model)
+    traced = trace.trace(model, callable_=False)
     example = _example_input(model, input_shape)
     was_training = model.training
     try:
@@ -177,7 +177,7 @@ def total_parameters(
 def _unused(model: torch.nn.Module, traced: torch.fx.GraphModule | None = None) -> tuple[str, ...]:
     """Names of ``model``'s parameters that the traced forward never refers to."""
     if traced is None:
-        return memoized(model, "unused", lambda: _unused(model, trace.trace(model)))
+        return memoized(model, "unused", lambda: _unused(model, trace.trace(model, callable_=False)))
     used = {id(p) for p in traced.parameters()}  # a GraphModule keeps only what its graph uses
     return tuple(name for name, p in model.named_parameters() if id(p) not in used)
 
