@@ -9,8 +9,9 @@ own weights. Descriptions are validated as before, and a structure that fails to
 kept, so each such description fails again with its own message.
 
 A structure is kept the second time it is rebuilt. Hidden tests draw some of their inputs at
-random (``FCNN(size)`` for a size in 20..600), so many structures occur once in a whole course; a
-worker that kept each of them held about 0.2 MB per submission more, up to its capacity.
+random (a model built for an input size drawn from a range of hundreds), so many structures occur
+once in a whole course; a worker that kept each of them held about 0.2 MB per submission more, up
+to its capacity.
 """
 
 from __future__ import annotations
