@@ -6,12 +6,14 @@ import gc
 import linecache
 import weakref
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import torch
 from torch import nn
 from torch.fx import graph_module
 
+from cnngrader.confine.trusted import launcher
 from cnngrader.judge import memory
 
 
@@ -52,8 +54,17 @@ def test_frozen_start_up_is_left_out_of_collections() -> None:
         gc.unfreeze()
 
 
-def test_large_tensors_are_asked_for_on_huge_pages() -> None:
-    env: dict[str, str] = {}
-    assert memory.huge_pages_for_tensors(env) == {"THP_MEM_ALLOC_ENABLE": "1"}
+def test_large_tensors_are_asked_for_on_huge_pages(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("THP_MEM_ALLOC_ENABLE", raising=False)
+    mode = tmp_path / "enabled"
+    monkeypatch.setattr(launcher, "THP_MODE", mode)
+    mode.write_text("always [madvise] never\n")
+    assert memory.huge_pages_for_tensors({}) == {"THP_MEM_ALLOC_ENABLE": "1"}
     said = {"THP_MEM_ALLOC_ENABLE": "0"}  # a user who turned it off keeps it off
     assert memory.huge_pages_for_tensors(said) == {"THP_MEM_ALLOC_ENABLE": "0"}
+    mode.write_text("always madvise [never]\n")  # torch's madvise would fail, and warn in cells
+    assert memory.huge_pages_for_tensors({}) == {"THP_MEM_ALLOC_ENABLE": "0"}
+    mode.unlink()  # a kernel built without them
+    assert launcher.huge_pages_setting() == "0"
+    monkeypatch.setenv("THP_MEM_ALLOC_ENABLE", "1")  # the trusted side's own setting goes to the sandbox
+    assert launcher.huge_pages_setting() == "1"

@@ -37,7 +37,7 @@ from collections.abc import MutableMapping
 from functools import cache
 from typing import Any
 
-from cnngrader.confine.trusted.launcher import HUGE_PAGES
+from cnngrader.confine.trusted.launcher import HUGE_PAGES, huge_pages_setting
 
 M_TRIM_THRESHOLD = -1  # glibc's mallopt parameters
 M_MMAP_THRESHOLD = -3
@@ -45,11 +45,13 @@ LARGE = 4 * 1024 * 1024  # bytes: allocations at least this large are mapped, an
 
 
 def huge_pages_for_tensors(env: MutableMapping[str, str] = os.environ) -> MutableMapping[str, str]:
-    """Ask torch for huge pages for large tensors in ``env`` (unless it says otherwise), and return it.
+    """Ask torch for huge pages for large tensors in ``env`` where the kernel has them (unless
+    ``env`` says otherwise), and return it.
 
     torch reads the setting at its first allocation: a process sets it before it imports torch.
     """
-    env.setdefault(HUGE_PAGES, "1")
+    if HUGE_PAGES not in env:
+        env[HUGE_PAGES] = huge_pages_setting()
     return env
 
 

@@ -23,6 +23,7 @@ from cnngrader.confine.shared.limits import Limits
 from cnngrader.confine.trusted import bwrap
 
 HUGE_PAGES = "THP_MEM_ALLOC_ENABLE"  # torch's CPU allocator: blocks of 2 MiB or more on huge pages
+THP_MODE = Path("/sys/kernel/mm/transparent_hugepage/enabled")
 
 STARTUP_SECONDS = 120.0  # importing torch under load can be slow; a hung start must still end
 REQUEST_SECONDS = 10.0
@@ -146,8 +147,7 @@ class _Layout:
             "MPLCONFIGDIR": self.mplconfigdir,
             "OMP_NUM_THREADS": "1",
             "MKL_NUM_THREADS": "1",
-            # Large tensors on huge pages, as the trusted side has them (it may say "0").
-            HUGE_PAGES: os.environ.get(HUGE_PAGES, "1"),
+            HUGE_PAGES: huge_pages_setting(),
         }
 
     def prefix(self, limits: Limits) -> list[str]:
@@ -170,6 +170,20 @@ class _Layout:
         except OSError:
             return "(no log)"
         return text[-LOG_TAIL_CHARS:].strip() or "(empty log)"
+
+
+def huge_pages_setting() -> str:
+    """torch's huge-page switch: as this process's environment says, else on where the kernel gives
+    transparent huge pages (without them torch's ``madvise`` fails, and torch warns in every cell
+    output that allocates a large tensor)."""
+    said = os.environ.get(HUGE_PAGES)
+    if said is not None:
+        return said
+    try:
+        text = THP_MODE.read_text()
+    except OSError:
+        return "0"
+    return "0" if "[never]" in text else "1"
 
 
 def prepare_font_cache(dest: Path) -> None:
