@@ -9,6 +9,7 @@ import pytest
 from cnngrader.confine import CellStatus, IsolationLevel, Limits
 from cnngrader.confine.shared.limits import MiB
 from cnngrader.confine.trusted.bwrap import python_paths
+from cnngrader.confine.trusted.launcher import kernel_has_huge_pages
 
 pytestmark = pytest.mark.security
 REPO = Path(__file__).resolve().parents[2]
@@ -191,15 +192,7 @@ def test_the_environment_is_minimal(run_cells):
                         "MKL_NUM_THREADS", "THP_MEM_ALLOC_ENABLE", "PWD"}, env
 
 
-def _huge_pages_kept_for(mode: str) -> bool:
-    try:
-        return f"[{mode}]" in Path("/sys/kernel/mm/transparent_hugepage/enabled").read_text()
-    except OSError:
-        return False
-
-
-@pytest.mark.skipif(_huge_pages_kept_for("never") or not Path("/sys/kernel/mm/transparent_hugepage").exists(),
-                    reason="this kernel gives no transparent huge pages")
+@pytest.mark.skipif(not kernel_has_huge_pages(), reason="this kernel gives no transparent huge pages")
 def test_large_tensors_sit_on_huge_pages(run_cells):
     """A notebook's 16 MiB tensor is a few huge pages, not four thousand small ones to fault in."""
     run = run_cells(

@@ -177,13 +177,15 @@ def huge_pages_setting() -> str:
     transparent huge pages (without them torch's ``madvise`` fails, and torch warns in every cell
     output that allocates a large tensor)."""
     said = os.environ.get(HUGE_PAGES)
-    if said is not None:
-        return said
+    return said if said is not None else ("1" if kernel_has_huge_pages() else "0")
+
+
+def kernel_has_huge_pages() -> bool:
+    """Whether the kernel gives transparent huge pages (always, or to memory that asks for them)."""
     try:
-        text = THP_MODE.read_text()
+        return "[never]" not in THP_MODE.read_text()
     except OSError:
-        return "0"
-    return "0" if "[never]" in text else "1"
+        return False
 
 
 def prepare_font_cache(dest: Path) -> None:
