@@ -25,6 +25,7 @@ from cnngrader.confine.shared.wire import (
     recv_frame,
     send_frame,
     tensors_from_bytes,
+    tensors_payload,
     tensors_to_bytes,
     unpack,
 )
@@ -140,6 +141,40 @@ def test_channel_reads_frames_with_a_deadline():
     with pytest.raises(ChannelClosed):
         channel.recv(time.monotonic() + 1)
     channel.close()
+
+
+MIXED = {"w": torch.randn(300, 200), "n": torch.arange(5), "flag": torch.tensor([True, False]),
+         "h": torch.ones(2, dtype=torch.bfloat16), "empty": torch.zeros(0, 3), "s": torch.tensor(2.5),
+         "strided": torch.randn(40, 30).t()}
+
+
+def test_a_gathered_payload_is_the_same_safetensors_over_the_tensors_own_memory():
+    gathered = tensors_payload(MIXED)
+    assert bytes(gathered) == bytes(tensors_to_bytes(MIXED)) and gathered.nbytes == len(bytes(gathered))
+    pointers = {part.obj.ctypes.data for part in gathered.parts[1:] if hasattr(part.obj, "ctypes")}
+    assert MIXED["w"].data_ptr() in pointers  # not copied before the kernel takes it
+
+
+@pytest.mark.parametrize("timeout", [None, 5.0])
+def test_a_gathered_frame_crosses_whole_in_pieces_larger_than_the_socket_buffer(timeout):
+    import threading
+    import time
+
+    big = {**MIXED, "big": torch.randn(3_000_000)}  # 12 MB: many partial writes
+    a, b = socket.socketpair()
+    b.settimeout(timeout)  # with a timeout, the socket is non-blocking underneath
+    channel = Channel(a, max_payload=64 << 20)
+    sender = threading.Thread(target=send_frame, args=(b, Frame({"k": 1}, tensors_payload(big))), kwargs={
+        "max_payload": 64 << 20})
+    sender.start()
+    frame = channel.recv(time.monotonic() + 30)
+    sender.join()
+    assert frame.header == {"k": 1}
+    back = tensors_from_bytes(frame.payload)
+    assert back.keys() == big.keys() and all(torch.equal(back[k], big[k]) for k in big)
+    assert unpack(Frame(*_through_bytes(pack({}, {"v": (big["w"], 3)}, gather=True))), "v")[0].equal(big["w"])
+    channel.close()
+    b.close()
 
 
 class Bait:

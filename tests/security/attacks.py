@@ -692,8 +692,9 @@ FORGED_SAFETENSORS = WRONG_CNN + src(
     def _forge(tensors):
         return next(_FORGERIES)
 
-    _handlers.tensors_to_bytes = _forge
-    _wire.tensors_to_bytes = _forge
+    for _module in (_handlers, _wire):
+        for _name in ("tensors_to_bytes", "tensors_payload"):
+            setattr(_module, _name, _forge)
     """
 )
 

@@ -11,7 +11,7 @@ import torch
 
 from cnngrader.confine.child.describe import DescribeError, Unsendable, describe_model, to_plain
 from cnngrader.confine.shared.probes import ProbeFailed, ProbeFailure, ProbeOp, failure_header
-from cnngrader.confine.shared.wire import Frame, WireError, pack, tensors_to_bytes, unpack
+from cnngrader.confine.shared.wire import Frame, WireError, pack, tensors_payload, unpack
 
 
 @contextlib.contextmanager
@@ -100,7 +100,7 @@ class Handlers:
             description, tensors = describe_model(model)
         except DescribeError as exc:
             raise ProbeFailed(ProbeFailure.UNSUPPORTED, str(exc)) from None
-        return Frame({"ok": True, "description": description}, tensors_to_bytes(tensors))
+        return Frame({"ok": True, "description": description}, tensors_payload(tensors))
 
     def forward(self, request: Frame) -> Frame:
         model = self._model(request)
@@ -149,7 +149,7 @@ def _arguments(request: Frame) -> tuple[list[Any], dict[str, Any]]:
 
 def _reply_value(value: Any) -> Frame:
     try:
-        return pack({"ok": True}, {"value": to_plain(value)})
+        return pack({"ok": True}, {"value": to_plain(value)}, gather=True)
     except (Unsendable, WireError) as exc:
         raise ProbeFailed(ProbeFailure.UNSENDABLE, str(exc), type(value).__name__) from None
 

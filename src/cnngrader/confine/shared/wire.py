@@ -8,8 +8,9 @@ what a child sends: nothing is ever unpickled.
 The safetensors payload is written and read here, to the format's own rules, rather than by the
 safetensors package: its ``save`` and ``load`` copy every byte three and two times, and for the
 4.2 M weights of the lecture's FCNN (16.8 MB) that was most of the 0.1 s a description took to
-cross. Each tensor is now copied once into the payload, the payload is sent without being
-joined to its header, and the trusted side reads it into one buffer whose tensors are views.
+cross. The child sends a payload in pieces (:class:`Gathered`: the safetensors header, then each
+tensor's own memory) with one ``writev``, so its tensors are not copied at all before the kernel
+takes them; the trusted side reads the payload into one buffer whose tensors are views.
 The reader checks what the format requires (a known dtype, sizes that match shapes, offsets
 that tile the data exactly) before any tensor is made, and a tensor that is not aligned for its
 dtype is copied out rather than viewed.
@@ -19,6 +20,8 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import select
 import socket
 import struct
 from collections.abc import Mapping
@@ -56,7 +59,24 @@ DTYPES: dict[str, torch.dtype] = {
     if isinstance(getattr(torch, attr, None), torch.dtype)
 }
 _NAME_OF = {dtype: name for name, dtype in DTYPES.items()}
-Payload = bytes | bytearray | memoryview
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """A payload in pieces, sent one after the other: a safetensors header, then each tensor's memory.
+
+    What a child sends (:func:`tensors_payload`): nothing is copied before the kernel reads the
+    pieces. Its bytes are those of :func:`tensors_to_bytes` for the same tensors.
+    """
+
+    parts: tuple[memoryview, ...]
+    nbytes: int
+
+    def __bytes__(self) -> bytes:
+        return b"".join(self.parts)
+
+
+Payload = bytes | bytearray | memoryview | Gathered
 
 
 class WireError(Exception):
@@ -74,6 +94,10 @@ class Frame:
 # --- frames ---------------------------------------------------------------------------------
 
 
+def payload_size(payload: Payload) -> int:
+    return payload.nbytes if isinstance(payload, Gathered) else memoryview(payload).nbytes
+
+
 def encode_frame(frame: Frame, *, max_payload: int = DEFAULT_MAX_PAYLOAD) -> bytes:
     return frame_head(frame, max_payload=max_payload) + bytes(frame.payload)
 
@@ -84,7 +108,7 @@ def frame_head(frame: Frame, *, max_payload: int = DEFAULT_MAX_PAYLOAD) -> bytes
         header = json.dumps(frame.header, allow_nan=False, separators=(",", ":")).encode()
     except (TypeError, ValueError) as exc:
         raise WireError(f"header is not plain JSON: {exc}") from None
-    size = memoryview(frame.payload).nbytes
+    size = payload_size(frame.payload)
     check_sizes(len(header), size, max_payload=max_payload)
     return PREFIX.pack(len(header), size) + header
 
@@ -111,13 +135,33 @@ def _refuse_constant(name: str) -> None:
 
 
 def send_frame(sock: socket.socket, frame: Frame, *, max_payload: int = DEFAULT_MAX_PAYLOAD) -> None:
-    """Blocking send, for the child side (the payload is not joined to the head: no copy of it)."""
+    """Blocking send, for the child side (a large payload is not joined to the head: no copy of it)."""
     head = frame_head(frame, max_payload=max_payload)
-    if memoryview(frame.payload).nbytes < 64 * 1024:
-        sock.sendall(head + bytes(frame.payload))
+    payload = frame.payload
+    if payload_size(payload) < 64 * 1024:
+        sock.sendall(head + bytes(payload))
     else:
-        sock.sendall(head)
-        sock.sendall(frame.payload)
+        parts = payload.parts if isinstance(payload, Gathered) else (memoryview(payload),)
+        _send_all(sock, [memoryview(head), *parts])
+
+
+def _send_all(sock: socket.socket, parts: list[memoryview]) -> None:
+    """``writev`` until every byte of ``parts`` has gone (``sendmsg`` is refused to the child)."""
+    views = [v.cast("B") for v in parts if v.nbytes]
+    fd = sock.fileno()
+    while views:
+        try:
+            sent = os.writev(fd, views[:_IOV_MAX])
+        except BlockingIOError:  # a socket with a timeout is non-blocking underneath
+            select.select([], [fd], [])
+            continue
+        while views and sent >= views[0].nbytes:
+            sent -= views.pop(0).nbytes
+        if sent:
+            views[0] = views[0][sent:]
+
+
+_IOV_MAX = 1024
 
 
 def recv_frame(sock: socket.socket, *, max_payload: int = DEFAULT_MAX_PAYLOAD) -> Frame | None:
@@ -148,13 +192,16 @@ def _recv_exact(sock: socket.socket, size: int, *, eof_ok: bool = False) -> byte
 # --- values ---------------------------------------------------------------------------------
 
 
-def pack(header: Mapping[str, Any], values: Mapping[str, Any] | None = None) -> Frame:
-    """A frame whose header holds ``header`` plus each of ``values`` encoded, tensors in the payload."""
+def pack(header: Mapping[str, Any], values: Mapping[str, Any] | None = None, *, gather: bool = False) -> Frame:
+    """A frame whose header holds ``header`` plus each of ``values`` encoded, tensors in the payload
+    (with ``gather``, a payload in pieces over the tensors' own memory: for :func:`send_frame`)."""
     tensors: dict[str, torch.Tensor] = {}
     out = dict(header)
     for key, value in (values or {}).items():
         out[key] = encode_value(value, tensors)
-    return Frame(out, tensors_to_bytes(tensors) if tensors else b"")
+    if not tensors:
+        return Frame(out)
+    return Frame(out, tensors_payload(tensors) if gather else tensors_to_bytes(tensors))
 
 
 def unpack(frame: Frame, key: str) -> Any:
@@ -253,27 +300,42 @@ def _decode_dict(
 
 def tensors_to_bytes(tensors: Mapping[str, torch.Tensor]) -> bytearray:
     """A safetensors payload: each tensor's bytes copied once, widest dtypes first (so each is aligned)."""
+    head, flats = _safetensors_layout(tensors)
+    out = bytearray(len(head) + sum(f.numel() for f in flats))
+    out[: len(head)] = head
+    data = torch.frombuffer(out, dtype=torch.uint8) if len(out) > len(head) else None
+    offset = len(head)
+    for flat in flats:  # torch's copy: a bytearray's slice assignment is ten times slower
+        if data is not None and flat.numel():
+            data[offset : offset + flat.numel()].copy_(flat)
+        offset += flat.numel()
+    return out
+
+
+def tensors_payload(tensors: Mapping[str, torch.Tensor]) -> Gathered:
+    """The payload of :func:`tensors_to_bytes` in pieces: the header, then each tensor's own bytes."""
+    head, flats = _safetensors_layout(tensors)
+    parts = [memoryview(head), *(memoryview(f.numpy()) for f in flats if f.numel())]
+    return Gathered(tuple(parts), len(head) + sum(f.numel() for f in flats))
+
+
+def _safetensors_layout(tensors: Mapping[str, torch.Tensor]) -> tuple[bytes, list[torch.Tensor]]:
+    """The length and header of a safetensors payload, and each tensor's bytes in their order."""
     items = sorted(tensors.items(), key=lambda kv: (-kv[1].element_size(), kv[0]))
     entries: dict[str, Any] = {}
+    flats: list[torch.Tensor] = []
     offset = 0
     for name, tensor in items:
         if tensor.dtype not in _NAME_OF:
             raise WireError(f"a tensor of dtype {tensor.dtype} cannot be sent")
-        size = tensor.numel() * tensor.element_size()
+        flat = tensor.detach().to("cpu").contiguous().reshape(-1).view(torch.uint8)
         entries[name] = {"dtype": _NAME_OF[tensor.dtype], "shape": list(tensor.shape),
-                         "data_offsets": [offset, offset + size]}  # fmt: skip
-        offset += size
+                         "data_offsets": [offset, offset + flat.numel()]}  # fmt: skip
+        flats.append(flat)
+        offset += flat.numel()
     header = json.dumps(entries, separators=(",", ":")).encode()
     header += b" " * (-(SAFETENSORS_LENGTH.size + len(header)) % ALIGN)
-    start = SAFETENSORS_LENGTH.size + len(header)
-    out = bytearray(start + offset)
-    out[:start] = SAFETENSORS_LENGTH.pack(len(header)) + header
-    for name, tensor in items:
-        begin, end = entries[name]["data_offsets"]
-        if end > begin:
-            flat = tensor.detach().to("cpu").contiguous().reshape(-1).view(torch.uint8)
-            out[start + begin : start + end] = flat.numpy().data
-    return out
+    return SAFETENSORS_LENGTH.pack(len(header)) + header, flats
 
 
 def tensors_from_bytes(payload: Payload) -> dict[str, torch.Tensor]:

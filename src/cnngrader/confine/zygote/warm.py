@@ -55,15 +55,15 @@ def warm_up() -> None:
     from cnngrader.confine.child import main as child  # noqa: F401
     from cnngrader.confine.child.describe import describe_model
     from cnngrader.confine.child.describe.values import to_plain
-    from cnngrader.confine.shared.wire import pack, tensors_to_bytes
+    from cnngrader.confine.shared.wire import pack, tensors_payload
 
     model = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
                                 torch.nn.Flatten(), torch.nn.Linear(8, 1))
     with torch.no_grad():
         out = model(torch.zeros(1, 1, 6, 6))
     _, tensors = describe_model(model)
-    tensors_to_bytes(tensors)
-    pack({}, {"value": to_plain(out)})
+    tensors_payload(tensors)
+    pack({}, {"value": to_plain(out)}, gather=True)
     plt.figure()
     plt.close("all")
     _warm_public_checks(model)
