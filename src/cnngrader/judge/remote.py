@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import torch
 
 from cnngrader.confine import CellReport, CellStatus, Handle, NameInfo, ProbeError, ProbeFailure
-from cnngrader.confine.shared.wire import pack
+from cnngrader.confine.shared.wire import joined, pack
 from cnngrader.confine.trusted.run import Run
 from cnngrader.judge.recorded import MAX_ANSWERS, recorded_answer
 from cnngrader.judge.stages import Stage, StageClock
@@ -292,7 +292,7 @@ def _mentions(source: str, name: str) -> bool:
 
 def _key(class_name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[str, str]:
     frame = pack({}, {"args": args, "kwargs": kwargs})
-    digest = zlib.crc32(frame.payload) if frame.payload else 0
+    digest = zlib.crc32(joined(frame.payload)) if frame.payload else 0
     return class_name, json.dumps(frame.header, sort_keys=True) + f"#{digest}"
 
 

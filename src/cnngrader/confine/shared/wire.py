@@ -76,7 +76,12 @@ class Gathered:
         return b"".join(self.parts)
 
 
-Payload = bytes | bytearray | memoryview | Gathered
+Payload = bytes | bytearray | memoryview  # what arrives: one buffer
+
+
+def joined(payload: Payload | Gathered) -> Payload:
+    """A payload as one buffer (a :class:`Gathered` one is joined: a copy)."""
+    return bytes(payload) if isinstance(payload, Gathered) else payload
 
 
 class WireError(Exception):
@@ -88,18 +93,18 @@ class Frame:
     """One message: a JSON object and the bytes of its tensors."""
 
     header: dict[str, Any]
-    payload: Payload = b""
+    payload: Payload | Gathered = b""
 
 
 # --- frames ---------------------------------------------------------------------------------
 
 
-def payload_size(payload: Payload) -> int:
+def payload_size(payload: Payload | Gathered) -> int:
     return payload.nbytes if isinstance(payload, Gathered) else memoryview(payload).nbytes
 
 
 def encode_frame(frame: Frame, *, max_payload: int = DEFAULT_MAX_PAYLOAD) -> bytes:
-    return frame_head(frame, max_payload=max_payload) + bytes(frame.payload)
+    return frame_head(frame, max_payload=max_payload) + bytes(joined(frame.payload))
 
 
 def frame_head(frame: Frame, *, max_payload: int = DEFAULT_MAX_PAYLOAD) -> bytes:
@@ -139,7 +144,7 @@ def send_frame(sock: socket.socket, frame: Frame, *, max_payload: int = DEFAULT_
     head = frame_head(frame, max_payload=max_payload)
     payload = frame.payload
     if payload_size(payload) < 64 * 1024:
-        sock.sendall(head + bytes(payload))
+        sock.sendall(head + bytes(joined(payload)))
     else:
         parts = payload.parts if isinstance(payload, Gathered) else (memoryview(payload),)
         _send_all(sock, [memoryview(head), *parts])
@@ -192,7 +197,9 @@ def _recv_exact(sock: socket.socket, size: int, *, eof_ok: bool = False) -> byte
 # --- values ---------------------------------------------------------------------------------
 
 
-def pack(header: Mapping[str, Any], values: Mapping[str, Any] | None = None, *, gather: bool = False) -> Frame:
+def pack(
+    header: Mapping[str, Any], values: Mapping[str, Any] | None = None, *, gather: bool = False
+) -> Frame:
     """A frame whose header holds ``header`` plus each of ``values`` encoded, tensors in the payload
     (with ``gather``, a payload in pieces over the tensors' own memory: for :func:`send_frame`)."""
     tensors: dict[str, torch.Tensor] = {}
@@ -208,7 +215,7 @@ def unpack(frame: Frame, key: str) -> Any:
     """The value stored under ``key`` of a frame made by :func:`pack`."""
     if key not in frame.header:
         raise WireError(f"message has no {key!r}")
-    tensors = tensors_from_bytes(frame.payload) if frame.payload else {}
+    tensors = tensors_from_bytes(joined(frame.payload)) if frame.payload else {}
     return decode_value(frame.header[key], tensors)
 
 
@@ -315,7 +322,7 @@ def tensors_to_bytes(tensors: Mapping[str, torch.Tensor]) -> bytearray:
 def tensors_payload(tensors: Mapping[str, torch.Tensor]) -> Gathered:
     """The payload of :func:`tensors_to_bytes` in pieces: the header, then each tensor's own bytes."""
     head, flats = _safetensors_layout(tensors)
-    parts = [memoryview(head), *(memoryview(f.numpy()) for f in flats if f.numel())]
+    parts = [memoryview(head), *(f.numpy().data for f in flats if f.numel())]
     return Gathered(tuple(parts), len(head) + sum(f.numel() for f in flats))
 
 

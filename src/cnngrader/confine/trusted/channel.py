@@ -11,7 +11,7 @@ import socket
 import time
 
 from cnngrader.confine.shared.limits import MiB
-from cnngrader.confine.shared.wire import PREFIX, Frame, check_sizes, decode_header, frame_head
+from cnngrader.confine.shared.wire import PREFIX, Frame, check_sizes, decode_header, frame_head, joined
 
 
 class ChannelTimeout(Exception):
@@ -36,7 +36,7 @@ class Channel:
     def send(self, frame: Frame, deadline: float) -> None:
         self._send_all(memoryview(frame_head(frame, max_payload=self._max_payload)), deadline)
         if frame.payload:
-            self._send_all(memoryview(frame.payload).cast("B"), deadline)
+            self._send_all(memoryview(joined(frame.payload)).cast("B"), deadline)
 
     def recv(self, deadline: float) -> Frame:
         header_len, payload_len = PREFIX.unpack(self._read(PREFIX.size, deadline))

@@ -16,7 +16,7 @@ from cnngrader.confine.shared.levels import IsolationLevel
 from cnngrader.confine.shared.limits import Limits
 from cnngrader.confine.shared.probes import Handle, NameInfo, ProbeError, ProbeFailure, ProbeOp, failure_from
 from cnngrader.confine.shared.reports import CellReport, CellStatus
-from cnngrader.confine.shared.wire import Frame, WireError, pack, tensors_from_bytes, unpack
+from cnngrader.confine.shared.wire import Frame, WireError, joined, pack, tensors_from_bytes, unpack
 from cnngrader.confine.trusted.channel import ChannelClosed, ChannelTimeout
 from cnngrader.confine.trusted.execution import execute, is_decided
 from cnngrader.confine.trusted.process import ChildProcess
@@ -84,7 +84,7 @@ class Run:
 
         reply = self._probe({"op": ProbeOp.DESCRIBE.value}, handle=handle)
         try:
-            tensors = tensors_from_bytes(reply.payload) if reply.payload else {}
+            tensors = tensors_from_bytes(joined(reply.payload)) if reply.payload else {}
             return ModelDescription.from_json(reply.header.get("description"), tensors)
         except (WireError, DescriptionError) as exc:
             raise ProbeError(ProbeFailure.INVALID, str(exc)) from None
