@@ -122,3 +122,42 @@ def test_forking_a_child_costs_tens_of_milliseconds(sandbox):
     print(f"fork+confine median {statistics.median(startups) * 1000:.1f} ms, "
           f"whole run median {statistics.median(totals) * 1000:.1f} ms")
     assert statistics.median(startups) < 0.2
+
+
+# --- cells left out of the first pass, run after the probes ------------------------------------
+
+
+def _left_out(sandbox, *cells: str, later: set[int]):
+    return sandbox.run(list(cells), skip=dict.fromkeys(later, "not run by the grader: for later"))
+
+
+def test_cells_left_out_run_later_in_the_same_child_after_the_probes(sandbox):
+    with _left_out(sandbox, "seen = []", "seen.append('later')\nprint('late', len(seen))", "x = 2",
+                   later={1}) as run:  # fmt: skip
+        assert run.cells[1].status is CellStatus.SKIPPED and run.value("seen") == []
+        assert run.value("x") == 2  # a probe first
+        forks = run.forks
+        run.run_later([1])
+        assert run.cells[1].status is CellStatus.OK and run.cells[1].stdout == "late 1\n"
+        assert run.cells[1].seconds > 0
+        assert run.value("seen") == ["later"], "it ran in the namespace the probes asked"
+        assert run.forks == forks, "in the same child"
+        assert [c.status for c in run.cells] == [CellStatus.OK] * 3
+
+
+def test_a_cell_run_later_that_fails_or_hangs_is_reported_and_the_run_goes_on(sandbox):
+    with _left_out(sandbox, "a = 1", "assert a == 2, 'a is not 2'", "while True: pass", "b = 3",
+                   later={1, 2}) as run:  # fmt: skip
+        run.run_later([1, 2])
+        assert (run.cells[1].status, run.cells[1].evalue) == (CellStatus.ERROR, "a is not 2")
+        assert run.cells[2].status is CellStatus.TIMEOUT
+        assert run.value("b") == 3, "a fresh child answers the next probe"
+        assert run.cells[2].status is CellStatus.TIMEOUT and run.cells[1].status is CellStatus.ERROR
+
+
+def test_cells_not_asked_for_later_stay_left_out(sandbox):
+    with _left_out(sandbox, "a = 1", "a = 5", "b = a", later={1}) as run:
+        run.run_later([])
+        assert run.cells[1].status is CellStatus.SKIPPED and run.value("b") == 1
+    run.run_later([1])  # a closed run has no child: the cell stays as it was
+    assert run.cells[1].status is CellStatus.SKIPPED

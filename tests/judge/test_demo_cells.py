@@ -1,5 +1,7 @@
 """A real judge grading the lab's solution: its unchanged demo cells are not run, and a demo cell
-that a student changed, or whose picture a later cell uses, runs and counts as it would in Jupyter."""
+that a student changed, or whose picture a later cell uses, runs and counts as it would in Jupyter.
+Its unchanged public checks run after the hidden tests, and only those of questions that lost
+points: their failures are reported as before."""
 
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ import pytest
 from cnngrader.confine import CellStatus
 from cnngrader.course import Course
 from cnngrader.judge.check import Graded, Judge
-from cnngrader.read.demos import WHY
+from cnngrader.read.demos import CHECK_WHY, WHY
+from cnngrader.results import FAILING_CHECK
 
 REPO = Path(__file__).resolve().parents[2]
 SOLUTION = REPO / "solutions" / "lab6.ipynb"
@@ -28,6 +31,16 @@ def judge() -> Iterator[Judge]:
 
 def _demo_indexes(nb: nbformat.NotebookNode) -> list[int]:
     return [i for i, c in enumerate(nb.cells) if "demo" in c.metadata.get("tags", [])]
+
+
+def _check_indexes(nb: nbformat.NotebookNode) -> list[int]:
+    return [i for i, c in enumerate(nb.cells) if "check" in c.metadata.get("tags", [])]
+
+
+def _cell(nb: nbformat.NotebookNode, grade_id: str) -> int:
+    return next(
+        i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id
+    )
 
 
 def _grade(judge: Judge, tmp_path: Path, nb: nbformat.NotebookNode) -> Graded:
@@ -51,8 +64,50 @@ def test_unchanged_demo_cells_are_not_run(judge, tmp_path):
     assert len(demos) >= 2
     assert graded.result.score == graded.result.max_score
     skipped = {c.index: c.evalue for c in graded.cells if c.status is CellStatus.SKIPPED}
-    assert skipped == dict.fromkeys(demos, WHY)
+    assert {i: why for i, why in skipped.items() if i in demos} == dict.fromkeys(demos, WHY)
     assert not graded.result.errors
+
+
+def test_public_checks_of_questions_with_all_their_points_are_not_run(judge, tmp_path):
+    nb = nbformat.read(SOLUTION, as_version=4)
+    checks = _check_indexes(nb)
+    graded = _grade(judge, tmp_path, nb)
+    skipped = {c.index: c.evalue for c in graded.cells if c.status is CellStatus.SKIPPED}
+    assert len(checks) >= 6 and skipped == {
+        **dict.fromkeys(_demo_indexes(nb), WHY),
+        **dict.fromkeys(checks, CHECK_WHY),
+    }
+    assert graded.result.score == graded.result.max_score and not graded.result.errors
+
+
+def test_the_check_of_a_question_that_lost_points_runs_after_the_tests_and_says_why(judge, tmp_path):
+    nb = nbformat.read(SOLUTION, as_version=4)
+    nb.cells[_cell(nb, ANSWER_CELL)].source = BROKEN
+    graded = _grade(judge, tmp_path, nb)
+    check = _cell(nb, "conv2d_single_check")
+    status = _status(graded)
+    assert _score(graded, "conv2d_single") < 6
+    assert status[check] is CellStatus.ERROR
+    assert (
+        [e for e in graded.result.errors if e.startswith(FAILING_CHECK)]
+        == [e for e in graded.result.errors if e.startswith(f"{FAILING_CHECK} {check + 1} fails: ")]
+        != []
+    )
+    others = [i for i in _check_indexes(nb) if i != check]
+    assert all(status[i] is CellStatus.SKIPPED for i in others), "the checks of full questions still wait"
+
+
+def test_a_check_the_student_changed_or_whose_names_a_later_cell_reads_runs_in_order(judge, tmp_path):
+    nb = nbformat.read(SOLUTION, as_version=4)
+    changed, read = _cell(nb, "conv2d_single_check"), _cell(nb, "cnn_check")
+    nb.cells[changed].source += "\nprint('checked again')"
+    nb.cells.append(nbformat.v4.new_code_cell("print(type(model).__name__)"))  # the CNN check's model
+    graded = _grade(judge, tmp_path, nb)
+    reports = {c.index: c for c in graded.cells}
+    assert reports[changed].status is CellStatus.OK and reports[changed].stdout.endswith("checked again\n")
+    assert reports[read].status is CellStatus.OK
+    assert reports[len(nb.cells) - 1].stdout == "CNN\n"
+    assert graded.result.score == graded.result.max_score and not graded.result.errors
 
 
 def test_a_demo_cell_the_student_changed_runs_with_their_work_in_it(judge, tmp_path):

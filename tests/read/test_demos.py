@@ -1,8 +1,9 @@
-"""Which cells a grade need not run: the course's demo cells, unchanged, whose names nothing later reads."""
+"""Which cells a grade need not run: the course's demo cells, unchanged, whose names nothing later reads,
+and its public checks, unchanged, which run after the hidden tests only where a question lost points."""
 
 from __future__ import annotations
 
-from cnngrader.read.demos import _names, skippable
+from cnngrader.read.demos import CHECK_WHY, WHY, CourseCells, _names, plan, skippable
 
 PHOTO = "photo = load()\nshow(photo)"
 FILTERED = "filtered = {k: conv(photo, v) for k, v in KERNELS.items()}\nshow(filtered)"
@@ -57,3 +58,35 @@ def test_names_bound_and_read():
     assert names is not None
     assert {"tnn", "os", "x", "z", "w"} <= names.bound and "i" not in names.bound
     assert {"y", "z"} <= names.used and "i" not in names.used
+
+
+ANSWER = "def conv(x, k):\n    return x"
+CHECK = "assert conv(1, 2) == 1, 'conv should return x'\nresult = 'conv passes'"
+QUESTIONS = {"conv": ("conv",), "other": ("other",)}
+
+
+def test_unchanged_checks_of_questions_are_left_for_later_with_the_questions_they_read():
+    course = CourseCells(demos=DEMOS, checks=frozenset({CHECK, "print('a check of nothing')"}))
+    cells = [ANSWER, CHECK, PHOTO, "print('a check of nothing')", "other = 3"]
+    left = plan(cells, course, QUESTIONS)
+    assert left.demos == {2} and dict(left.checks) == {1: {"conv"}}, "a check that reads no question runs"
+    assert left.skip() == {1: CHECK_WHY, 2: WHY}
+    assert left.later(["other"]) == [] and left.later(iter(["other", "conv"])) == [1]
+    assert left.shifted(1).later(["conv"]) == [2] and left.shifted(1).demos == {3}
+
+
+def test_a_check_that_was_changed_or_whose_names_are_read_later_runs_in_order():
+    course = CourseCells(checks=frozenset({CHECK}))
+    assert not plan([ANSWER, CHECK + "\n# mine"], course, QUESTIONS).checks
+    assert not plan([ANSWER, CHECK, "print(result)"], course, QUESTIONS).checks
+    assert not plan(
+        [ANSWER, CHECK.replace("result", "conv")],
+        CourseCells(checks=frozenset({CHECK.replace("result", "conv")})),
+        QUESTIONS,
+    ).checks, "it binds a question's name"
+
+
+def test_a_demo_cell_a_check_for_later_reads_still_runs():
+    check = "assert conv(photo, 1) is photo"
+    left = plan([ANSWER, PHOTO, check], CourseCells(demos=DEMOS, checks=frozenset({check})), QUESTIONS)
+    assert left.demos == set() and set(left.checks) == {2}

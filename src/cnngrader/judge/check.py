@@ -30,8 +30,7 @@ from cnngrader.judge.session import HiddenSuite
 from cnngrader.judge.stages import Stage, StageClock, Timings
 from cnngrader.judge.warm import warm_up
 from cnngrader.read import read_notebook
-from cnngrader.read.demos import WHY as DEMO_NOT_RUN
-from cnngrader.read.demos import demo_sources, skippable
+from cnngrader.read.demos import CourseCells, plan
 from cnngrader.rebuild.skeletons import Skeletons
 from cnngrader.results import FAILING_CHECK, QuestionResult, Result
 
@@ -72,7 +71,7 @@ class Judge:
         minimum = IsolationLevel(minimum_isolation) if minimum_isolation else IsolationLevel.RLIMITS
         self._suites: dict[str, HiddenSuite] = {}
         self._hooks: dict[str, VariantHook | None] = {}
-        self._demos: dict[str, frozenset[str]] = {}
+        self._course_cells: dict[str, CourseCells] = {}
         self._suite_lock = threading.Lock()
         self._skeletons = Skeletons()  # the model structures met so far, rebuilt once each
         for assignment in assignments:
@@ -108,22 +107,22 @@ class Judge:
         way. A cold ``check`` does this while its zygote is still booting.
         """
         self.suite(assignment)
-        self.demos(assignment)
+        self.course_cells(assignment)
         self.variants(assignment)
         warm_up()
         memory.freeze_startup()
 
-    def demos(self, assignment: str) -> frozenset[str]:
-        """The code of the demo cells of the course's own notebook (none if it cannot be read)."""
+    def course_cells(self, assignment: str) -> CourseCells:
+        """The demo cells and public checks of the course's own notebook (none if it cannot be read)."""
         with self._suite_lock:
-            if assignment not in self._demos:
+            if assignment not in self._course_cells:
                 try:
                     code = read_notebook(self.course.source_notebook(assignment))
                 except (NotebookError, OSError):
-                    self._demos[assignment] = frozenset()
+                    self._course_cells[assignment] = CourseCells()
                 else:
-                    self._demos[assignment] = demo_sources(code.cells)
-            return self._demos[assignment]
+                    self._course_cells[assignment] = CourseCells.of(code.cells)
+            return self._course_cells[assignment]
 
     def grade(
         self, *, path: Path, assignment: str, seed: int | None = None, student: str | None = None
@@ -147,20 +146,21 @@ class Judge:
             )
         sources = [cell.source for cell in code.cells]
         numbers = [c.index for c in code.cells]
-        names = [name for q in spec.questions for name in q.names]
-        skip = skippable(sources, self.demos(assignment), keep=names)
+        left_out = plan(sources, self.course_cells(assignment), {q.id: q.names for q in spec.questions})
         whose = Whose(student)
         if hook is not None:
             whose = whose_variant(given=student, stated=stated_in_sources(sources))
             # The notebook computes its numbers from the id it is graded for, as a kernel would.
             sources, numbers = [student_cell(whose.student), *sources], [PREAMBLE, *numbers]
-            skip = frozenset(i + 1 for i in skip)
+            left_out = left_out.shifted(1)
         with clock.stage(Stage.CELLS):
-            run = self._sandbox.run(sources, limits=self.limits, skip=dict.fromkeys(skip, DEMO_NOT_RUN))
+            run = self._sandbox.run(sources, limits=self.limits, skip=left_out.skip())
         submission = RemoteSubmission(run, cell_numbers=numbers, clock=clock, skeletons=self._skeletons)
         try:
             with clock.stage(Stage.TESTS):
                 questions = suite.run(submission, seed=seed, student=whose.student)
+            with clock.stage(Stage.CELLS):  # the public checks of questions that lost points
+                run.run_later(left_out.later(q.id for q in questions if q.score < q.max_score))
             cells = tuple(run.cells)
         finally:
             submission.close()

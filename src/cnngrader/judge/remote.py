@@ -21,6 +21,7 @@ from cnngrader.confine.shared.wire import joined, pack
 from cnngrader.confine.trusted.run import Run
 from cnngrader.judge.recorded import MAX_ANSWERS, recorded_answer
 from cnngrader.judge.stages import Stage, StageClock
+from cnngrader.read.demos import LEFT_OUT
 from cnngrader.read.uses import names_used
 from cnngrader.rebuild import ModelDescription, ReproductionCheck, fresh_copy
 from cnngrader.rebuild.copies import remember_origin
@@ -224,7 +225,8 @@ class RemoteSubmission:
     def _missing(self, name: str) -> StudentProblem:
         """Why ``name`` is undefined, from the cells: a stub, a failing cell, or never assigned."""
         cells = self._run.cells
-        mentioning = [c for c in cells if c.status is not CellStatus.OK and _mentions(self._source(c), name)]
+        mentioning = [c for c in cells if c.status is not CellStatus.OK and not _left_out(c)
+                      and _mentions(self._source(c), name)]  # fmt: skip
         if mentioning:
             return self._missing_because(name, mentioning[0])
         if any(c.ename == "NotImplementedError" for c in cells):
@@ -284,6 +286,11 @@ def _arg_text(value: Any) -> str:
         return f"<tensor of shape {tuple(value.shape)}>"
     text = repr(value)
     return text if len(text) <= MAX_ARG_CHARS else text[: MAX_ARG_CHARS - 3] + "..."
+
+
+def _left_out(cell: CellReport) -> bool:
+    """A cell the grader chose not to run (a demo, or a check for later): it explains no missing name."""
+    return cell.status is CellStatus.SKIPPED and cell.evalue.startswith(LEFT_OUT)
 
 
 def _mentions(source: str, name: str) -> bool:

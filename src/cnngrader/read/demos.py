@@ -13,6 +13,13 @@ trusted side (a student's tags play no part):
 
 What a demo cell does besides binding names (drawing random numbers, printing) is not kept: the
 hidden tests build their own models with their own seeds, so no grade depends on it.
+
+The course's public checks (read-only cells that are not ``setup``) grade nothing either, but a
+failing one tells the student and the TAs what is wrong. An unchanged check that reads the names
+of some questions, and that the same rules let go, is left out of the run and run after the
+hidden tests, in the same child, only if one of those questions lost points: where they all
+earned their points, the check accepts what the tests accepted (the course's authoring rule), and
+running it would only say so again.
 """
 
 from __future__ import annotations
@@ -20,13 +27,63 @@ from __future__ import annotations
 import ast
 import functools
 import symtable
-from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from cnngrader.read.notebook import CodeCell
 from cnngrader.read.syntax import CACHED_CHARS, parsed
 
-WHY = "not run by the grader: a demo cell of the course, unchanged, that grades nothing"
+LEFT_OUT = "not run by the grader: "
+WHY = LEFT_OUT + "a demo cell of the course, unchanged, that grades nothing"
+CHECK_WHY = LEFT_OUT + "a public check of the course, unchanged, whose questions earned all their points"
+
+
+@dataclass(frozen=True)
+class CourseCells:
+    """The code of the cells of the course's own notebook that grade nothing."""
+
+    demos: frozenset[str] = frozenset()
+    checks: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, cells: Sequence[CodeCell]) -> CourseCells:
+        return cls(demo_sources(cells), check_sources(cells))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The cells of a submission left out of its run: demo cells, and public checks for later.
+
+    ``checks`` maps each such check to the questions whose names it reads.
+    """
+
+    demos: frozenset[int] = frozenset()
+    checks: Mapping[int, frozenset[str]] = field(default_factory=dict)
+
+    def skip(self) -> dict[int, str]:
+        """Why each left-out cell is not run (as its report will say, unless it runs later)."""
+        return {**dict.fromkeys(self.demos, WHY), **dict.fromkeys(self.checks, CHECK_WHY)}
+
+    def later(self, lost: Iterable[str]) -> list[int]:
+        """The checks to run after the hidden tests: those of a question in ``lost``."""
+        lost = frozenset(lost)
+        return sorted(i for i, questions in self.checks.items() if questions & lost)
+
+    def shifted(self, by: int) -> Plan:
+        """The same plan for the cells with ``by`` cells run before them."""
+        return Plan(frozenset(i + by for i in self.demos), {i + by: q for i, q in self.checks.items()})
+
+
+def plan(sources: Sequence[str], course: CourseCells, questions: Mapping[str, Collection[str]]) -> Plan:
+    """Which of ``sources`` (a submission's code cells) a grade leaves out of its run.
+
+    ``questions``: each question's id and the names it defines (what the hidden tests read).
+    """
+    keep = {name for names in questions.values() for name in names}
+    demos = skippable(sources, course.demos, keep)
+    asking = frozenset(s for s in course.checks if questions_read(s, questions))
+    later = skippable(sources, asking, keep, left_out=demos)
+    return Plan(demos, {i: questions_read(sources[i], questions) for i in later})
 
 
 @dataclass(frozen=True)
@@ -40,10 +97,14 @@ def demo_sources(cells: Sequence[CodeCell]) -> frozenset[str]:
     return frozenset(c.source.strip() for c in cells if c.demo)
 
 
-def skippable(sources: Sequence[str], demos: Collection[str], keep: Collection[str] = ()) -> frozenset[int]:
+def skippable(
+    sources: Sequence[str], demos: Collection[str], keep: Collection[str] = (), left_out: Collection[int] = ()
+) -> frozenset[int]:
     """Indexes of ``sources`` (a submission's code cells, in order) that a grade need not run.
 
-    ``demos``: :func:`demo_sources` of the course's notebook; ``keep``: names the hidden tests read.
+    ``demos``: :func:`demo_sources` of the course's notebook (or any cells of the course that
+    grade nothing); ``keep``: names the hidden tests read; ``left_out``: cells that do not run
+    anyway (they need nothing).
     """
     first = next((i for i, source in enumerate(sources) if source.strip() in demos), None)
     if first is None:
@@ -51,6 +112,8 @@ def skippable(sources: Sequence[str], demos: Collection[str], keep: Collection[s
     needed = set(keep)
     skipped: set[int] = set()
     for index in range(len(sources) - 1, first - 1, -1):  # what runs before the first demo is moot
+        if index in left_out:
+            continue
         names = _names(sources[index])
         if sources[index].strip() in demos and names is not None and not names.bound & (needed | {"*"}):
             skipped.add(index)
@@ -59,6 +122,19 @@ def skippable(sources: Sequence[str], demos: Collection[str], keep: Collection[s
             return frozenset(skipped)
         needed |= names.used
     return frozenset(skipped)
+
+
+def check_sources(cells: Sequence[CodeCell]) -> frozenset[str]:
+    """The code of the public checks of the course's own notebook (read-only, not ``setup``)."""
+    return frozenset(c.source.strip() for c in cells if c.public_check)
+
+
+def questions_read(source: str, names: Mapping[str, Collection[str]]) -> frozenset[str]:
+    """The questions (of ``names``: question id -> the names it defines) whose names a cell reads."""
+    found = _names(source)
+    if found is None:
+        return frozenset()
+    return frozenset(q for q, defined in names.items() if found.used & set(defined))
 
 
 @functools.lru_cache(maxsize=1024)  # a course's cells recur in every submission

@@ -8,6 +8,10 @@ Protocol (frames of :mod:`cnngrader.confine.shared.wire`, the child speaking fir
     child  -> {"type": "cells_done"}
     judge  -> {"op": ..., "id": n, ...}   child -> {"id": n, "ok": true, ...} or {"id": n, "ok": false,
               "kind", "type", "message"}, until the judge closes the socket.
+
+Between probes the judge may send ``{"op": "cells", "skip": [...]}`` again (cells it left out
+of the first pass, such as public checks it runs only where a question lost points): the child
+runs them as before, in the namespace as the probes left it.
 """
 
 from __future__ import annotations
@@ -56,12 +60,18 @@ class Child:
         request = self.recv()
         if request is None or request.header.get("op") != "cells":
             return
+        self.run_requested(request)
+        while (request := self.recv()) is not None:
+            if request.header.get("op") == "cells":
+                self.run_requested(request)
+            else:
+                self.send(self.handlers.answer(request))
+
+    def run_requested(self, request: Frame) -> None:
         cells = json.loads(bytes(request.payload).decode("utf-8")) if request.payload else []
         self.run_cells(cells if isinstance(cells, list) else [], set(request.header.get("skip", [])))
         # Probes print nothing anyone reads; drop it rather than let it pile up.
         sys.stdout = sys.stderr = CappedText(0)
-        while (request := self.recv()) is not None:
-            self.send(self.handlers.answer(request))
 
     def run_cells(self, cells: list[Any], skip: set[Any]) -> None:
         for index, source in enumerate(cells):

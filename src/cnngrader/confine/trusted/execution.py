@@ -67,6 +67,27 @@ def execute(
     return None, _complete(sources, {**ran, **stopped})
 
 
+def execute_later(
+    child: ChildProcess, sources: tuple[str, ...], indexes: Collection[int], limits: Limits, seconds: float
+) -> tuple[bool, dict[int, CellReport]]:
+    """Run cells left out of the first pass in the child that ran it, within ``seconds`` in all.
+
+    Whether the child is still fit to answer, and a report for each of ``indexes``: a cell that
+    hangs or kills the child is stopped and blamed, and the cells after it are not run (the child
+    is not replaced: what ran before is graded already).
+    """
+    wanted = sorted(set(indexes))
+    ran: dict[int, CellReport] = {}
+    stop = _run_pass(child, sources, set(range(len(sources))) - set(wanted), ran, limits,
+                     time.monotonic() + max(seconds, 0.0))  # fmt: skip
+    if stop is not None and stop.index is not None:
+        ran.pop(stop.index, None)
+        ran[stop.index] = CellReport.stopped(stop.index, stop.status, _why(stop, child, limits), stop.seconds)
+    for index in wanted:
+        ran.setdefault(index, CellReport.stopped(index, CellStatus.SKIPPED, _skipped(limits)))
+    return stop is None, {i: ran[i] for i in wanted}
+
+
 def is_decided(report: CellReport) -> bool:
     """Whether the trusted side stopped this cell (so a fresh child must not run it again)."""
     return report.status in (CellStatus.TIMEOUT, CellStatus.SKIPPED) or report.ename == DEAD_KERNEL

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cnngrader.confine.shared.levels import IsolationLevel
@@ -18,7 +18,7 @@ from cnngrader.confine.shared.probes import Handle, NameInfo, ProbeError, ProbeF
 from cnngrader.confine.shared.reports import CellReport, CellStatus
 from cnngrader.confine.shared.wire import Frame, WireError, joined, pack, tensors_from_bytes, unpack
 from cnngrader.confine.trusted.channel import ChannelClosed, ChannelTimeout
-from cnngrader.confine.trusted.execution import execute, is_decided
+from cnngrader.confine.trusted.execution import execute, execute_later, is_decided
 from cnngrader.confine.trusted.process import ChildProcess
 
 if TYPE_CHECKING:
@@ -50,6 +50,29 @@ class Run:
         self.cells: tuple[CellReport, ...] = tuple(reports[i] for i in range(len(self.sources)))
         self._decided = {r.index: r for r in self.cells if is_decided(r)}
         self._child = child
+
+    def run_later(self, indexes: Collection[int]) -> None:
+        """Run cells that the first pass left out (reported as skipped) now, after the probes.
+
+        They run in the live child, on the namespace as it stands; their reports replace the
+        skipped ones. A cell that hangs or kills the child is stopped like any other, and the
+        child is then lost (the next probe, if any, gets a fresh one).
+        """
+        wanted = sorted(i for i in set(indexes) if 0 <= i < len(self.sources))
+        if not wanted:
+            return
+        used = sum(report.seconds for report in self.cells)
+        with self._lock:
+            try:
+                child = self._live_child()
+            except ProbeError:
+                return  # no process is left: the cells stay reported as not run
+            alive, reports = execute_later(child, self.sources, wanted, self.limits,
+                                           self.limits.notebook_seconds - used)  # fmt: skip
+            if not alive:
+                self._lose(child)
+            self.cells = tuple(reports.get(r.index, r) for r in self.cells)
+            self._decided.update((i, r) for i, r in reports.items() if is_decided(r))
 
     # --- probes -----------------------------------------------------------------------------
 
