@@ -44,7 +44,8 @@ def runs(model: torch.nn.Module, x: torch.Tensor) -> bool:
     """Whether the lecture's configuration runs: if it does not, its own test says so, once.
 
     (Error carried forward: a model that fails on every input is charged by the test of the
-    lecture's configuration, not again by the test of the argument.)
+    lecture's configuration, not again by the test of the argument.) Asked on a batch of two, as
+    that test asks it: the rebuilt model was checked against the student's on that input already.
     """
     try:
         with torch.no_grad():
@@ -86,7 +87,7 @@ def test_fcnn_input_size(sub: Submission, rng: torch.Generator) -> None:
         raise AssertionError(
             f"{what}: the first layer should be a Linear with input_size in_features, found {first}"
         )
-    if runs(sub.model("FCNN", LECTURE_SIZE), torch.randn(1, LECTURE_SIZE, generator=rng)):
+    if runs(sub.model("FCNN", LECTURE_SIZE), torch.randn(2, LECTURE_SIZE, generator=rng)):
         check_output(model, torch.randn(3, size, generator=rng), what)
 
 
@@ -117,5 +118,5 @@ def test_convnet_input_channels(sub: Submission, rng: torch.Generator) -> None:
         raise AssertionError(
             f"{what}: the first layer should be a conv with input_channels in_channels, found {first}"
         )
-    if runs(sub.model("ConvNet", 1), torch.randn(1, 1, CONVNET_SIDE, CONVNET_SIDE, generator=rng)):
+    if runs(sub.model("ConvNet", 1), torch.randn(2, 1, CONVNET_SIDE, CONVNET_SIDE, generator=rng)):
         check_output(model, torch.randn(2, channels, CONVNET_SIDE, CONVNET_SIDE, generator=rng), what)
