@@ -168,6 +168,16 @@ def test_models_are_built_once_per_arguments(sub):
     assert sub.value("built") == 1
 
 
+def test_fresh_models_share_the_students_weights_until_a_test_writes_one(sub):
+    first, second = sub.model("CNN"), sub.model("CNN")
+    first(torch.randn(2, 1, 100, 100))  # read: a forward, with its reproduction check
+    assert all(torch._C._is_cow_tensor(p) for p in [*first.parameters(), *second.parameters()])
+    with torch.no_grad():
+        first.fc.weight.add_(1.0)
+    assert not torch._C._is_cow_tensor(first.fc.weight), "a write gives the copy a tensor of its own"
+    assert torch.equal(first.fc.weight, second.fc.weight + 1.0), "and the other copy keeps the weights"
+
+
 def test_a_model_a_test_changes_leaves_the_next_one_and_the_check_alone(sub):
     trained = sub.model("CNN")
     with torch.no_grad():

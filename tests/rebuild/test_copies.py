@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -67,6 +69,24 @@ def test_changing_a_copy_leaves_the_template_and_other_copies_alone(carry):
     assert all(torch.equal(v, before[k]) for k, v in template.state_dict().items())
     assert all(torch.equal(v, before[k]) for k, v in second.state_dict().items())
     assert all(p.grad is None for p in [*template.parameters(), *second.parameters()])
+
+
+def test_copies_share_owned_weights_until_one_side_writes_them(carry):
+    described = carry(Mixed())
+    owned = dataclasses.replace(described, weights={k: v.clone() for k, v in described.weights.items()})
+    template = rebuild(owned)
+    first, second = fresh_copy(template), fresh_copy(template)
+    shared = [*first.parameters(), *first.buffers(), *second.parameters(), *second.buffers()]
+    assert shared and all(torch._C._is_cow_tensor(t) for t in shared), "no weights copied for a copy"
+    before = {k: v.clone() for k, v in template.state_dict().items()}
+    with torch.no_grad():
+        for p in first.parameters():
+            p.mul_(2.0)
+    first.train()
+    first(torch.randn(2, 1, 4, 4)).sum().backward()
+    assert all(torch.equal(v, before[k]) for k, v in template.state_dict().items())
+    assert all(torch.equal(v, before[k]) for k, v in second.state_dict().items())
+    assert [type(p) for p in first.parameters()] == [type(p) for p in template.parameters()]
 
 
 def test_editing_a_copys_graph_changes_only_that_copy(carry):

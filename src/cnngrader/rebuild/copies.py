@@ -26,7 +26,7 @@ def fresh_copy(template: nn.Module, *, meta: bool = False) -> nn.Module:
 
     With ``meta=True`` its tensors are on the meta device: shapes without numbers, nothing copied.
     """
-    memo: dict[int, Any] = _meta_tensors(template) if meta else {}
+    memo: dict[int, Any] = _meta_tensors(template) if meta else _copies_on_write(template)
     if isinstance(template, torch.fx.GraphModule):
         return _graph_module_copy(template, memo)
     return copy.deepcopy(template, memo)
@@ -69,6 +69,35 @@ def _meta_tensors(template: nn.Module) -> dict[int, Any]:
         is_parameter = isinstance(tensor, nn.Parameter)
         memo[id(tensor)] = nn.Parameter(empty, tensor.requires_grad) if is_parameter else empty
     return memo
+
+
+def _copies_on_write(template: nn.Module) -> dict[int, Any]:
+    """Each plain parameter and buffer's copy, sharing the template's memory until either is written.
+
+    torch's copy-on-write clone: most tests only read their copy (steps, counts, a forward), so
+    the weights are not copied for them; the first write to either side copies that tensor. A
+    tensor it cannot share (a view of another buffer, one with a gradient or attributes of its
+    own) is left to deepcopy, which copies it.
+    """
+    memo: dict[int, Any] = {}
+    if _LAZY_CLONE is None:
+        return memo
+    for tensor in [*template.parameters(), *template.buffers()]:
+        plain = type(tensor) in (torch.Tensor, nn.Parameter) and not vars(tensor)
+        if not plain or tensor.grad is not None or tensor.device.type != "cpu" or id(tensor) in memo:
+            continue
+        if type(tensor) is torch.Tensor and tensor.requires_grad:
+            continue
+        try:
+            shared = _LAZY_CLONE(tensor.detach())
+        except RuntimeError:  # a storage torch cannot share (over memory it does not own)
+            continue
+        is_parameter = type(tensor) is nn.Parameter
+        memo[id(tensor)] = nn.Parameter(shared, tensor.requires_grad) if is_parameter else shared
+    return memo
+
+
+_LAZY_CLONE: Callable[[torch.Tensor], torch.Tensor] | None = getattr(torch, "_lazy_clone", None)
 
 
 def _graph_module_copy(template: torch.fx.GraphModule, memo: dict[int, Any]) -> torch.fx.GraphModule:
@@ -198,5 +227,6 @@ _HOOK_DICTS = frozenset({dict, OrderedDict, set, list})
 def _tensor_print(t: torch.Tensor | None) -> tuple[Any, ...] | None:
     if t is None:
         return None
-    return (id(t), t._version, t.dtype, t.device, tuple(t.shape), t.requires_grad,
-            0 if t.is_meta else t.data_ptr())  # fmt: skip
+    # const_data_ptr, not data_ptr: asking for a writable pointer ends a copy-on-write share.
+    pointer = t.const_data_ptr()  # type: ignore[attr-defined]
+    return (id(t), t._version, t.dtype, t.device, tuple(t.shape), t.requires_grad, pointer)
