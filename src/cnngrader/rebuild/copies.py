@@ -2,8 +2,9 @@
 
 Hidden tests may change the module they get (train it, move it, edit its graph); the next test,
 and the reproduction check's pristine module, must not see that. A copy has tensors, submodules,
-graph and class of its own, and computes with the template's generated code: it costs a copy of
-the weights rather than a rebuild (layers built and loaded, code generated and compiled).
+graph and class of its own, and computes with the template's generated code: it costs no rebuild
+(layers built and loaded, code generated and compiled), and its tensors share the template's
+memory copy-on-write, so a test that only reads its copy costs no copy of the weights either.
 """
 
 from __future__ import annotations
