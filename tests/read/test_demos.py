@@ -90,3 +90,13 @@ def test_a_demo_cell_a_check_for_later_reads_still_runs():
     check = "assert conv(photo, 1) is photo"
     left = plan([ANSWER, PHOTO, check], CourseCells(demos=DEMOS, checks=frozenset({check})), QUESTIONS)
     assert left.demos == set() and set(left.checks) == {2}
+
+
+def test_a_check_run_later_brings_the_earlier_checks_whose_names_it_reads():
+    first = "steps = conv(1, 2)\nassert steps == 1"
+    second = "assert steps == 1, 'still one step'\nprint(other)"
+    course = CourseCells(checks=frozenset({first, second}))
+    left = plan([ANSWER, first, "other = 3", second], course, QUESTIONS)
+    assert set(left.checks) == {1, 3} and left.needs == {1: set(), 3: {1}}
+    assert left.later(["other"]) == [1, 3] and left.later(["conv"]) == [1]
+    assert left.shifted(2).later(["other"]) == [3, 5]

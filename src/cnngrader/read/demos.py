@@ -54,11 +54,13 @@ class CourseCells:
 class Plan:
     """The cells of a submission left out of its run: demo cells, and public checks for later.
 
-    ``checks`` maps each such check to the questions whose names it reads.
+    ``checks`` maps each such check to the questions whose names it reads; ``needs``, to the
+    earlier ones among them that bind a name it reads (they run with it).
     """
 
     demos: frozenset[int] = frozenset()
     checks: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    needs: Mapping[int, frozenset[int]] = field(default_factory=dict)
 
     def skip(self) -> dict[int, str]:
         """Why each left-out cell is not run (as its report will say, unless it runs later)."""
@@ -67,11 +69,13 @@ class Plan:
     def later(self, lost: Iterable[str]) -> list[int]:
         """The checks to run after the hidden tests: those of a question in ``lost``."""
         lost = frozenset(lost)
-        return sorted(i for i, questions in self.checks.items() if questions & lost)
+        chosen = {i for i, questions in self.checks.items() if questions & lost}
+        return sorted(chosen.union(*(self.needs.get(i, frozenset()) for i in chosen)))
 
     def shifted(self, by: int) -> Plan:
         """The same plan for the cells with ``by`` cells run before them."""
-        return Plan(frozenset(i + by for i in self.demos), {i + by: q for i, q in self.checks.items()})
+        return Plan(frozenset(i + by for i in self.demos), {i + by: q for i, q in self.checks.items()},
+                    {i + by: frozenset(j + by for j in js) for i, js in self.needs.items()})  # fmt: skip
 
 
 def plan(sources: Sequence[str], course: CourseCells, questions: Mapping[str, Collection[str]]) -> Plan:
@@ -82,8 +86,22 @@ def plan(sources: Sequence[str], course: CourseCells, questions: Mapping[str, Co
     keep = {name for names in questions.values() for name in names}
     demos = skippable(sources, course.demos, keep)
     asking = frozenset(s for s in course.checks if questions_read(s, questions))
-    later = skippable(sources, asking, keep, left_out=demos)
-    return Plan(demos, {i: questions_read(sources[i], questions) for i in later})
+    later = sorted(skippable(sources, asking, keep, left_out=demos))
+    needs: dict[int, frozenset[int]] = {}
+    for i in later:  # a check may read what an earlier one binds (all of them parse: they were let go)
+        direct = {j for j in later if j < i and _bound(sources[j]) & _used(sources[i])}
+        needs[i] = frozenset(direct.union(*(needs[j] for j in direct)))
+    return Plan(demos, {i: questions_read(sources[i], questions) for i in later}, needs)
+
+
+def _bound(source: str) -> frozenset[str]:
+    names = _names(source)
+    return names.bound if names is not None else frozenset()
+
+
+def _used(source: str) -> frozenset[str]:
+    names = _names(source)
+    return names.used if names is not None else frozenset()
 
 
 @dataclass(frozen=True)
