@@ -150,11 +150,13 @@ def test_cells_left_out_run_later_in_the_same_child_after_the_probes(sandbox):
 
 
 def test_a_cell_run_later_that_fails_or_hangs_is_reported_and_the_run_goes_on(sandbox):
-    with _left_out(sandbox, "a = 1", "assert a == 2, 'a is not 2'", "while True: pass", "b = 3",
-                   later={1, 2}) as run:  # fmt: skip
-        run.run_later([1, 2])
+    with _left_out(sandbox, "a = 1", "assert a == 2, 'a is not 2'", "while True: pass", "b = 3", "c = 4",
+                   later={1, 2, 4}) as run:  # fmt: skip
+        run.run_later([1, 2, 4])
         assert (run.cells[1].status, run.cells[1].evalue) == (CellStatus.ERROR, "a is not 2")
         assert run.cells[2].status is CellStatus.TIMEOUT
+        assert (run.cells[4].status, run.cells[4].evalue) == (CellStatus.SKIPPED,
+                                                              "not run: a cell run before it was stopped")
         assert run.value("b") == 3, "a fresh child answers the next probe"
         assert run.cells[2].status is CellStatus.TIMEOUT and run.cells[1].status is CellStatus.ERROR
 

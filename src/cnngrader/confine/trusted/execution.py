@@ -80,12 +80,15 @@ def execute_later(
     ran: dict[int, CellReport] = {}
     stop = _run_pass(child, sources, set(range(len(sources))) - set(wanted), ran, limits,
                      time.monotonic() + max(seconds, 0.0))  # fmt: skip
-    if stop is not None and stop.index is not None:
+    if stop is None:
+        return True, {i: ran[i] for i in wanted}
+    if stop.index is not None:
         ran.pop(stop.index, None)
         ran[stop.index] = CellReport.stopped(stop.index, stop.status, _why(stop, child, limits), stop.seconds)
+    why = _skipped(limits) if stop.cause == "notebook" else "not run: a cell run before it was stopped"
     for index in wanted:
-        ran.setdefault(index, CellReport.stopped(index, CellStatus.SKIPPED, _skipped(limits)))
-    return stop is None, {i: ran[i] for i in wanted}
+        ran.setdefault(index, CellReport.stopped(index, CellStatus.SKIPPED, why))
+    return False, {i: ran[i] for i in wanted}
 
 
 def is_decided(report: CellReport) -> bool:
