@@ -77,8 +77,8 @@ def _copies_on_write(template: nn.Module) -> dict[int, Any]:
 
     torch's copy-on-write clone: most tests only read their copy (steps, counts, a forward), so
     the weights are not copied for them; the first write to either side copies that tensor. A
-    tensor it cannot share (a view of another buffer, one with a gradient or attributes of its
-    own) is left to deepcopy, which copies it.
+    tensor torch cannot share so (one over memory it does not own, such as a received payload)
+    and one with a gradient or attributes of its own are left to deepcopy, which copies them.
     """
     memo: dict[int, Any] = {}
     if _LAZY_CLONE is None:
