@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from cnngrader.rebuild import fresh_copy, rebuild
+from cnngrader.rebuild.copies import shareable
 
 
 class Mixed(nn.Module):
@@ -72,9 +71,7 @@ def test_changing_a_copy_leaves_the_template_and_other_copies_alone(carry):
 
 
 def test_copies_share_owned_weights_until_one_side_writes_them(carry):
-    described = carry(Mixed())
-    owned = dataclasses.replace(described, weights={k: v.clone() for k, v in described.weights.items()})
-    template = rebuild(owned)
+    template = rebuild(shareable(carry(Mixed())))
     first, second = fresh_copy(template), fresh_copy(template)
     shared = [*first.parameters(), *first.buffers(), *second.parameters(), *second.buffers()]
     assert shared and all(torch._C._is_cow_tensor(t) for t in shared), "no weights copied for a copy"

@@ -24,7 +24,7 @@ from cnngrader.judge.stages import Stage, StageClock
 from cnngrader.read.demos import LEFT_OUT
 from cnngrader.read.uses import names_used
 from cnngrader.rebuild import ModelDescription, ReproductionCheck, fresh_copy
-from cnngrader.rebuild.copies import remember_origin
+from cnngrader.rebuild.copies import remember_origin, shareable
 from cnngrader.rebuild.skeletons import Skeletons
 from cnngrader.rebuild.verify import Signature
 from cnngrader.testing import NotAttempted, StudentError, StudentProblem, StudentTimeout
@@ -144,7 +144,8 @@ class RemoteSubmission:
         if not info.callable:
             raise StudentError(f"{entry.class_name} should be a class, but it is a {info.type_name}")
         entry.handle = self._instantiate(entry)
-        entry.description = self._describe(entry, entry.handle)
+        # Weights of their own (the payload goes now), which the template's copies can share.
+        entry.description = shareable(self._describe(entry, entry.handle))
         with self._clock.stage(Stage.REBUILD):
             entry.template, sizes = self._skeletons.rebuild(entry.description)
         if entry.description.untraceable is None:  # the template is the check's pristine module

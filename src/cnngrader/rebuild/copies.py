@@ -10,13 +10,17 @@ memory copy-on-write, so a test that only reads its copy costs no copy of the we
 from __future__ import annotations
 
 import copy
+import dataclasses
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 import torch
 from torch import nn
+
+from cnngrader.rebuild.description import ModelDescription
 
 T = TypeVar("T")
 _GRAPH = "_graph"  # where a GraphModule keeps its graph (its ``graph`` property would recompile)
@@ -31,6 +35,13 @@ def fresh_copy(template: nn.Module, *, meta: bool = False) -> nn.Module:
     if isinstance(template, torch.fx.GraphModule):
         return _graph_module_copy(template, memo)
     return copy.deepcopy(template, memo)
+
+
+def shareable(description: ModelDescription) -> ModelDescription:
+    """``description`` with each weight in a storage of its own, which the fresh copies of a module
+    rebuilt from it can share copy-on-write (a view of a received payload cannot be shared)."""
+    owned = {name: tensor.clone() for name, tensor in description.weights.items()}
+    return dataclasses.replace(description, weights=MappingProxyType(owned))
 
 
 def with_tensors(template: nn.Module, tensors: Mapping[str, torch.Tensor]) -> nn.Module:

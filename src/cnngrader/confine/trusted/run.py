@@ -108,10 +108,7 @@ class Run:
         reply = self._probe({"op": ProbeOp.DESCRIBE.value}, handle=handle)
         try:
             tensors = tensors_from_bytes(joined(reply.payload)) if reply.payload else {}
-            # Weights in storages of their own (not views of the payload): the fresh copies each
-            # test gets can then share them until one is written (torch's copy-on-write clone).
-            owned = {name: tensor.clone() for name, tensor in tensors.items()}
-            return ModelDescription.from_json(reply.header.get("description"), owned)
+            return ModelDescription.from_json(reply.header.get("description"), tensors)
         except (WireError, DescriptionError) as exc:
             raise ProbeError(ProbeFailure.INVALID, str(exc)) from None
 
